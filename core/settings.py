@@ -25,6 +25,27 @@ class Settings(BaseSettings):
     fake_github_port: int = Field(default=58080, alias="ODYSSEY_FAKE_GITHUB_PORT")
     elasticsearch_version: str = Field(default="8.19.8", alias="ODYSSEY_ELASTICSEARCH_VERSION")
     elasticsearch_heap_mb: int = Field(default=1024, alias="ODYSSEY_ELASTICSEARCH_HEAP_MB")
+    elasticsearch_transport_port: int = Field(
+        default=59300, alias="ODYSSEY_ELASTICSEARCH_TRANSPORT_PORT"
+    )
+    # Base URL of the Maven repository that serves the Elasticsearch zip.
+    maven_repository_url: str = Field(
+        default="https://repo1.maven.org/maven2", alias="ODYSSEY_MAVEN_REPOSITORY_URL"
+    )
+    # Seconds `localstack up` waits for all services to report healthy, and
+    # seconds `localstack down` waits for each service process to exit.
+    stack_start_timeout: float = Field(
+        default=180.0, gt=0, alias="ODYSSEY_STACK_START_TIMEOUT"
+    )
+    stack_stop_timeout: float = Field(
+        default=60.0, gt=0, alias="ODYSSEY_STACK_STOP_TIMEOUT"
+    )
+    # GitHub's public GraphQL schema, installed by `localstack up` from npm.
+    github_schema_path: Path = Field(
+        default_factory=lambda data: data["stack_dir"]
+        / "npm/node_modules/@octokit/graphql-schema/schema.graphql",
+        alias="ODYSSEY_GITHUB_SCHEMA",
+    )
 
     database_url: str = Field(
         default="postgresql+psycopg://odyssey@127.0.0.1:55432/odyssey", alias="DATABASE_URL"

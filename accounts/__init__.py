@@ -1,0 +1,1 @@
+"""Accounts: authentication and authorization of API callers."""

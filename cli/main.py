@@ -1,0 +1,146 @@
+"""`odyssey`: run the local stack, workers, refreshes, the API and the demo."""
+
+import argparse
+import logging
+import sys
+
+from core.logging_setup import configure_logging
+
+logger = logging.getLogger(__name__)
+
+
+def cmd_stack(args: argparse.Namespace) -> int:
+    from localstack import stack
+
+    if args.action == "up":
+        stack.up()
+    elif args.action == "down":
+        stack.down()
+    elif args.action == "stop":
+        if not args.service:
+            raise SystemExit("odyssey stack stop needs a service name")
+        stack.stop(args.service)
+    else:
+        stack.status()
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from core.migrations import upgrade_database
+
+    upgrade_database()
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from cli.follow import follow_refresh
+    from core.migrations import upgrade_database
+    from indexer.routes import start_refresh
+
+    upgrade_database()
+    job_id, created = start_refresh()
+    print(f"refresh job {job_id} {'queued' if created else 'already running'}")
+    if not args.follow:
+        return 0
+    progress = follow_refresh(job_id, timeout=args.timeout)
+    print(
+        f"refresh {progress.status}: {progress.pages_done} pages, "
+        f"{progress.issues_seen} issues seen, {progress.issues_indexed} in the index"
+    )
+    return 0 if progress.status == "completed" else 1
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from dramatiq.cli import main as dramatiq_main
+
+    sys.argv = [
+        "dramatiq",
+        "indexer.tasks",
+        "--processes",
+        str(args.processes),
+        "--threads",
+        str(args.threads),
+    ]
+    return dramatiq_main() or 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from core.settings import get_settings
+
+    settings = get_settings()
+    uvicorn.run(
+        "search_api.app:create_app",
+        factory=True,
+        host=args.host or settings.api_host,
+        port=args.port or settings.api_port,
+        workers=args.workers,
+    )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from cli.demo import run_demo
+
+    return run_demo(serve=not args.no_serve, timeout=args.timeout)
+
+
+def cmd_rebuild_index(args: argparse.Namespace) -> int:
+    from indexer.rebuild import rebuild_index
+
+    count = rebuild_index()
+    print(f"rebuilt the index with {count} issues")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="odyssey", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    stack = commands.add_parser("stack", help="manage the local PostgreSQL, Redis and Elasticsearch")
+    stack.add_argument("action", choices=["up", "down", "status", "stop"])
+    stack.add_argument("service", nargs="?", help="service to stop (with `stop`)")
+    stack.set_defaults(handler=cmd_stack)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.set_defaults(handler=cmd_migrate)
+
+    refresh = commands.add_parser("refresh", help="enqueue a GitHub refresh and follow it")
+    refresh.add_argument("--no-follow", dest="follow", action="store_false")
+    refresh.add_argument("--timeout", type=float, default=1800.0, help="seconds to follow")
+    refresh.set_defaults(handler=cmd_refresh)
+
+    worker = commands.add_parser("worker", help="run Dramatiq workers for refresh jobs")
+    worker.add_argument("--processes", type=int, default=1)
+    worker.add_argument("--threads", type=int, default=4)
+    worker.set_defaults(handler=cmd_worker)
+
+    serve = commands.add_parser("serve", help="serve the HTTP API")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    serve.set_defaults(handler=cmd_serve)
+
+    demo = commands.add_parser(
+        "demo", help="bring the stack up, refresh from the local GitHub and serve the API"
+    )
+    demo.add_argument("--no-serve", action="store_true", help="stop after the check")
+    demo.add_argument("--timeout", type=float, default=900.0, help="seconds for the refresh")
+    demo.set_defaults(handler=cmd_demo)
+
+    rebuild = commands.add_parser(
+        "rebuild-index", help="build a new index from PostgreSQL and swap the alias"
+    )
+    rebuild.set_defaults(handler=cmd_rebuild_index)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    configure_logging()
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""The error tree of the API and the one JSON body every 4xx and 5xx uses:
+
+    {"error": {"code": "invalid_parameter", "message": "...", "details": {...}}}
+"""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger(__name__)
+
+
+class AppError(Exception):
+    status_code = 500
+    code = "internal_error"
+
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or {}
+
+
+class InvalidParameter(AppError):
+    status_code = 400
+    code = "invalid_parameter"
+
+
+class NotFound(AppError):
+    status_code = 404
+    code = "not_found"
+
+
+class Unauthorized(AppError):
+    status_code = 401
+    code = "unauthorized"
+
+
+class Forbidden(AppError):
+    status_code = 403
+    code = "forbidden"
+
+
+class ServiceUnavailable(AppError):
+    status_code = 503
+    code = "service_unavailable"
+
+
+def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+def _app_error(request: Request, error: AppError) -> JSONResponse:
+    if error.status_code >= 500:
+        logger.error("%s %s failed: %s", request.method, request.url.path, error.message)
+    headers = {"Retry-After": "5"} if error.status_code == 503 else None
+    return JSONResponse(
+        error_body(error.code, error.message, error.details),
+        status_code=error.status_code,
+        headers=headers,
+    )
+
+
+def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+    problems = [
+        {
+            "location": ".".join(str(part) for part in problem["loc"]),
+            "message": problem["msg"],
+        }
+        for problem in error.errors()
+    ]
+    first = problems[0] if problems else {"location": "request", "message": "invalid"}
+    message = f"invalid {first['location']}: {first['message']}"
+    return JSONResponse(
+        error_body("invalid_parameter", message, {"errors": problems}), status_code=422
+    )
+
+
+def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+    return JSONResponse(
+        error_body(code, str(error.detail)),
+        status_code=error.status_code,
+        headers=getattr(error, "headers", None),
+    )
+
+
+def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
+    logger.exception("unhandled error in %s %s", request.method, request.url.path)
+    return JSONResponse(
+        error_body("internal_error", "internal server error; the error was logged"),
+        status_code=500,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unexpected_error)

@@ -1,0 +1,1 @@
+"""GitHub GraphQL source: queries, search windows and the HTTP client."""

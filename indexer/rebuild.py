@@ -1,0 +1,79 @@
+"""Rebuild the issue index from PostgreSQL without downtime.
+
+The new index is loaded with replicas and refresh off, its settings restored,
+and then the alias moves to it in one atomic update. A half-built index is
+deleted when the rebuild fails. The rebuild holds the index-writer lock, so
+regular index writes wait (their jobs retry) instead of landing in the old
+index after it was copied.
+"""
+
+import logging
+
+from sqlalchemy import select
+
+from core.database import session_scope
+from core.elastic import get_elasticsearch
+from core.redis_client import get_redis
+from indexer import search_index, store
+from indexer.documents import build_document, is_searchable
+from indexer.models import Issue
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+from indexer.refresh import WRITER_LOCK
+# Seconds; the lock expires on its own if a rebuilding process dies.
+REBUILD_LOCK_TIMEOUT = 3600
+
+
+def rebuild_index() -> int:
+    """Build a fresh index of every searchable issue; return the document count."""
+    client = get_elasticsearch()
+    lock = get_redis().lock(WRITER_LOCK, timeout=REBUILD_LOCK_TIMEOUT, blocking_timeout=60)
+    if not lock.acquire():
+        raise RuntimeError("another process holds the index-writer lock; try again later")
+    new_index = search_index.new_index_name()
+    try:
+        search_index.create_index(client, new_index)
+        client.indices.put_settings(
+            index=new_index,
+            settings={"index": {"number_of_replicas": 0, "refresh_interval": "-1"}},
+        )
+        count = _load_all(new_index)
+        client.indices.put_settings(index=new_index, settings={"index": {"refresh_interval": None}})
+        client.indices.refresh(index=new_index)
+        old = search_index.swap_alias(client, new_index)
+        for name in old:
+            client.indices.delete(index=name)
+        search_index.bump_generation()
+    except Exception:
+        logger.exception("index rebuild failed; deleting the half-built index %s", new_index)
+        client.indices.delete(index=new_index, ignore_unavailable=True)
+        raise
+    finally:
+        lock.release()
+    logger.info("rebuilt index %s with %d issues", new_index, count)
+    return count
+
+
+def _load_all(index: str) -> int:
+    count = 0
+    last_id = 0
+    while True:
+        with session_scope() as session:
+            ids = list(
+                session.execute(
+                    select(Issue.id).where(Issue.id > last_id).order_by(Issue.id).limit(BATCH_SIZE)
+                ).scalars()
+            )
+            if not ids:
+                return count
+            loaded = store.load_issues_for_index(session, ids)
+        documents = [
+            build_document(issue, repository, labels)
+            for issue, repository, labels in loaded
+            if is_searchable(issue, repository)
+        ]
+        indexed, _ = search_index.write_documents(documents, index=index)
+        count += indexed
+        last_id = ids[-1]

@@ -1,0 +1,238 @@
+"""The steps of a GitHub refresh. Each step is idempotent, because Dramatiq
+delivers a message at least once; the actors in `indexer.tasks` call them.
+
+plan: split the label searches into windows and record one first page each.
+fetch: store one search page, record the next page, then index the issues.
+finish: once no page is pending, re-check issues that the refresh did not see
+(closed, relabelled or deleted upstream) and drop them from the index.
+"""
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select, update
+
+from core.database import session_scope
+from core.settings import get_settings
+from core.redis_client import get_redis
+from indexer import refresh_jobs, search_index, store
+from indexer.documents import build_document, document_id, is_searchable
+from indexer.github import queries
+from indexer.github.client import GitHubClient
+from indexer.github.parse import SOURCE, parse_issue
+from indexer.github.search_plan import label_queries, split_into_windows
+from indexer.models import Issue, RefreshJob, RefreshPage
+from indexer.normalize import BEGINNER_SEARCH_LABELS
+
+logger = logging.getLogger(__name__)
+
+WRITER_LOCK = "lock:index-writer"
+# Seconds; a bulk write of one page takes well under this.
+WRITE_LOCK_TIMEOUT = 120
+# GitHub's `nodes(ids:)` takes at most 100 ids.
+RECONCILE_BATCH = 100
+
+
+@dataclass
+class PageOutcome:
+    issue_ids: list[int] = field(default_factory=list)
+    next_page_id: int | None = None
+    job_settled: bool = False
+
+
+def plan_refresh(job_id: str, client: GitHubClient) -> list[int]:
+    """Record the first page of every search window; return pending page ids."""
+    with session_scope() as session:
+        job = session.get(RefreshJob, job_id)
+        if job is None or job.status not in ("queued", "running"):
+            logger.info("refresh %s is not waiting to be planned; skipping", job_id)
+            return []
+    settings = get_settings()
+    start = date.fromisoformat(settings.github_search_since)
+    windows = []
+    for query in label_queries(list(BEGINNER_SEARCH_LABELS)):
+        windows += split_into_windows(client, query, start, date.today())
+    with session_scope() as session:
+        refresh_jobs.add_pages(session, job_id, [w.query for w in windows])
+        session.execute(
+            update(RefreshJob)
+            .where(RefreshJob.id == job_id)
+            .values(status="running", windows_planned=len(windows))
+        )
+        pending = refresh_jobs.pending_page_ids(session, job_id)
+    logger.info("refresh %s planned %d windows", job_id, len(windows))
+    return pending
+
+
+def fetch_page(page_id: int, client: GitHubClient) -> PageOutcome:
+    """Fetch one search page, store its issues and record the next page."""
+    with session_scope() as session:
+        page = session.get(RefreshPage, page_id)
+        if page is None:
+            logger.warning("refresh page %s does not exist; skipping", page_id)
+            return PageOutcome()
+        if page.status != "pending":
+            return PageOutcome(job_settled=True)
+        job_id, search_query, cursor = page.job_id, page.search_query, page.cursor
+
+    data = client.execute(
+        queries.SEARCH_ISSUES,
+        {
+            "query": search_query,
+            "first": get_settings().github_page_size,
+            "after": cursor or None,
+        },
+    )
+    search = data["search"]
+    issues = [issue for node in search["nodes"] if (issue := parse_issue(node))]
+    page_info = search["pageInfo"]
+
+    outcome = PageOutcome()
+    with session_scope() as session:
+        page = session.get(RefreshPage, page_id, with_for_update=True)
+        if page is None or page.status != "pending":
+            return PageOutcome(job_settled=True)
+        outcome.issue_ids = store.upsert_issues(session, issues, job_id)
+        if page_info["hasNextPage"] and page_info["endCursor"]:
+            outcome.next_page_id = refresh_jobs.add_next_page(
+                session, page, page_info["endCursor"]
+            )
+        refresh_jobs.mark_page(session, page_id, "done", issue_count=len(issues))
+    outcome.job_settled = outcome.next_page_id is None
+    logger.info(
+        "refresh %s page %d stored %d issues (next page: %s)",
+        job_id,
+        page_id,
+        len(issues),
+        outcome.next_page_id,
+    )
+    return outcome
+
+
+def fail_page(page_id: int, error: str) -> str | None:
+    """Record a page whose retries are spent; return its job id."""
+    with session_scope() as session:
+        page = session.get(RefreshPage, page_id)
+        if page is None:
+            return None
+        refresh_jobs.mark_page(session, page_id, "failed", error=error[:500])
+        return page.job_id
+
+
+def job_of_page(page_id: int) -> str | None:
+    with session_scope() as session:
+        page = session.get(RefreshPage, page_id)
+        return page.job_id if page else None
+
+
+def index_issues(issue_ids: list[int]) -> tuple[int, int]:
+    """Write searchable issues to the index and delete the others from it.
+
+    Waits briefly for the index-writer lock that a rebuild holds; raises
+    `IndexLocked` when it stays taken, so the job retries later.
+    """
+    with index_writer_lock():
+        return _index_issues(issue_ids)
+
+
+class IndexLocked(RuntimeError):
+    """An index rebuild holds the index-writer lock."""
+
+
+@contextmanager
+def index_writer_lock() -> Iterator[None]:
+    lock = get_redis().lock(WRITER_LOCK, timeout=WRITE_LOCK_TIMEOUT, blocking_timeout=5)
+    if not lock.acquire():
+        raise IndexLocked("the index is being rebuilt; the write will be retried")
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _index_issues(issue_ids: list[int]) -> tuple[int, int]:
+    with session_scope() as session:
+        loaded = store.load_issues_for_index(session, issue_ids)
+    documents = []
+    deletions = []
+    for issue, repository, labels in loaded:
+        if is_searchable(issue, repository):
+            documents.append(build_document(issue, repository, labels))
+        else:
+            deletions.append(document_id(issue.source, issue.external_id))
+    return search_index.write_documents(documents, deletions)
+
+
+def finish_refresh(job_id: str, client: GitHubClient) -> None:
+    """Reconcile and close a job once all of its pages are settled."""
+    with session_scope() as session:
+        if not refresh_jobs.claim_for_reconciliation(session, job_id):
+            return
+        failed = session.execute(
+            select(RefreshPage.id).where(
+                RefreshPage.job_id == job_id, RefreshPage.status == "failed"
+            )
+        ).first()
+    if failed is not None:
+        # Issues in failed windows were not seen, so absence proves nothing.
+        with session_scope() as session:
+            refresh_jobs.set_status(
+                session, job_id, "partial", error="some search pages failed; see refresh_page"
+            )
+        logger.warning("refresh %s finished partially: some pages failed", job_id)
+        return
+    try:
+        removed = reconcile_unseen(job_id, client)
+    except Exception:
+        # Hand the job back, so the retried message can claim it again.
+        with session_scope() as session:
+            refresh_jobs.set_status(session, job_id, "running")
+        raise
+    with session_scope() as session:
+        session.execute(
+            update(RefreshJob)
+            .where(RefreshJob.id == job_id)
+            .values(
+                issues_removed=removed,
+                issues_indexed=search_index.index_document_count(),
+            )
+        )
+        refresh_jobs.set_status(session, job_id, "completed")
+    logger.info("refresh %s completed; %d issues left the index", job_id, removed)
+
+
+def reconcile_unseen(job_id: str, client: GitHubClient) -> int:
+    """Re-fetch open issues the refresh did not see and update or delete them;
+    return how many left the index."""
+    with session_scope() as session:
+        unseen = session.execute(
+            select(Issue.id, Issue.external_id).where(
+                Issue.source == SOURCE,
+                Issue.state == "open",
+                (Issue.last_seen_job != job_id) | Issue.last_seen_job.is_(None),
+            )
+        ).all()
+    removed = 0
+    for start in range(0, len(unseen), RECONCILE_BATCH):
+        batch = unseen[start : start + RECONCILE_BATCH]
+        data = client.execute(queries.ISSUES_BY_ID, {"ids": [ext for _, ext in batch]})
+        fetched = {}
+        for node in data["nodes"]:
+            issue = parse_issue(node)
+            if issue is not None:
+                fetched[issue.external_id] = issue
+        gone = [issue_id for issue_id, ext in batch if ext not in fetched]
+        with session_scope() as session:
+            updated_ids = store.upsert_issues(session, list(fetched.values()))
+            gone_docs = [
+                document_id(SOURCE, ext) for issue_id, ext in batch if ext not in fetched
+            ]
+            store.delete_issues(session, gone)
+        with index_writer_lock():
+            _, deleted_updated = _index_issues(updated_ids)
+            search_index.write_documents([], gone_docs)
+        removed += deleted_updated + len(gone_docs)
+    return removed

@@ -1,0 +1,159 @@
+"""Refresh jobs and their pages in the database: creation, progress, completion."""
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlmodel import Session
+
+from indexer.models import Issue, RefreshJob, RefreshPage
+
+logger = logging.getLogger(__name__)
+
+ACTIVE_STATUSES = ("queued", "running", "reconciling")
+
+
+@dataclass(frozen=True)
+class RefreshProgress:
+    job_id: str
+    source: str
+    status: str
+    pages_total: int
+    pages_done: int
+    pages_failed: int
+    issues_seen: int
+    issues_indexed: int
+    issues_removed: int
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+def create_job(session: Session, source: str) -> tuple[RefreshJob, bool]:
+    """Return the active job of `source`, or create one; the flag tells whether
+    the job is new. One refresh per source runs at a time."""
+    active = (
+        session.execute(
+            select(RefreshJob)
+            .where(RefreshJob.source == source, RefreshJob.status.in_(ACTIVE_STATUSES))
+            .with_for_update()
+        )
+        .scalars()
+        .first()
+    )
+    if active is not None:
+        return active, False
+    job = RefreshJob(id=str(uuid.uuid4()), source=source)
+    session.add(job)
+    session.flush()
+    return job, True
+
+
+def add_pages(session: Session, job_id: str, search_queries: list[str], cursor: str = "") -> None:
+    if not search_queries:
+        return
+    session.execute(
+        insert(RefreshPage)
+        .values(
+            [{"job_id": job_id, "search_query": q, "cursor": cursor} for q in search_queries]
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+def pending_page_ids(session: Session, job_id: str) -> list[int]:
+    return list(
+        session.execute(
+            select(RefreshPage.id).where(
+                RefreshPage.job_id == job_id, RefreshPage.status == "pending"
+            )
+        ).scalars()
+    )
+
+
+def add_next_page(session: Session, page: RefreshPage, cursor: str) -> int:
+    """Record the page after `page`; return its id (the existing one when a
+    redelivered job added it before)."""
+    session.execute(
+        insert(RefreshPage)
+        .values(job_id=page.job_id, search_query=page.search_query, cursor=cursor)
+        .on_conflict_do_nothing()
+    )
+    return session.execute(
+        select(RefreshPage.id).where(
+            RefreshPage.job_id == page.job_id,
+            RefreshPage.search_query == page.search_query,
+            RefreshPage.cursor == cursor,
+        )
+    ).scalar_one()
+
+
+def mark_page(session: Session, page_id: int, status: str, *, issue_count: int = 0, error: str | None = None) -> None:
+    session.execute(
+        update(RefreshPage)
+        .where(RefreshPage.id == page_id)
+        .values(
+            status=status,
+            issue_count=issue_count,
+            error=error,
+            updated_at=datetime.now(timezone.utc),
+        )
+    )
+
+
+def set_status(session: Session, job_id: str, status: str, *, error: str | None = None) -> None:
+    values: dict = {"status": status}
+    if error is not None:
+        values["error"] = error
+    if status in ("completed", "partial", "failed"):
+        values["finished_at"] = datetime.now(timezone.utc)
+    session.execute(update(RefreshJob).where(RefreshJob.id == job_id).values(**values))
+
+
+def claim_for_reconciliation(session: Session, job_id: str) -> bool:
+    """Move a running job whose pages are all settled to `reconciling`.
+
+    Only one caller wins the conditional update, so the final step runs once
+    even when the last two pages finish together.
+    """
+    if pending_page_ids(session, job_id):
+        return False
+    result = session.execute(
+        update(RefreshJob)
+        .where(RefreshJob.id == job_id, RefreshJob.status == "running")
+        .values(status="reconciling")
+    )
+    return result.rowcount == 1
+
+
+def job_progress(session: Session, job_id: str) -> RefreshProgress | None:
+    job = session.get(RefreshJob, job_id)
+    if job is None:
+        return None
+    counts = dict(
+        session.execute(
+            select(RefreshPage.status, func.count())
+            .where(RefreshPage.job_id == job_id)
+            .group_by(RefreshPage.status)
+        ).all()
+    )
+    seen = session.execute(
+        select(func.count()).select_from(Issue).where(Issue.last_seen_job == job_id)
+    ).scalar_one()
+    return RefreshProgress(
+        job_id=job.id,
+        source=job.source,
+        status=job.status,
+        pages_total=sum(counts.values()),
+        pages_done=counts.get("done", 0),
+        pages_failed=counts.get("failed", 0),
+        issues_seen=seen,
+        issues_indexed=job.issues_indexed,
+        issues_removed=job.issues_removed,
+        error=job.error,
+        created_at=job.created_at,
+        finished_at=job.finished_at,
+    )

@@ -1,0 +1,65 @@
+"""REST routes that start and follow refreshes."""
+
+from datetime import datetime
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from accounts.dependencies import AdminDep
+from core.broker import enqueue
+from core.database import session_scope
+from core.errors import NotFound
+from indexer import refresh_jobs
+
+router = APIRouter(prefix="/v1/refresh", tags=["refresh"])
+
+
+class RefreshJobOut(BaseModel):
+    job_id: str
+    source: str
+    status: str = Field(description="queued, running, reconciling, completed, partial or failed")
+    pages_total: int
+    pages_done: int
+    pages_failed: int
+    issues_seen: int
+    issues_indexed: int
+    issues_removed: int
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+def start_refresh(source: str = "github") -> tuple[str, bool]:
+    """Create a refresh job (or return the running one) and enqueue its
+    planning after the job row committed; return (job id, created)."""
+    with session_scope() as session:
+        job, created = refresh_jobs.create_job(session, source)
+        job_id = job.id
+    if created:
+        enqueue("plan_refresh", job_id)
+    return job_id, created
+
+
+def get_progress(job_id: str) -> RefreshJobOut:
+    with session_scope() as session:
+        progress = refresh_jobs.job_progress(session, job_id)
+    if progress is None:
+        raise NotFound(f"refresh job {job_id} not found")
+    return RefreshJobOut(**progress.__dict__)
+
+
+@router.post("", status_code=202, response_model=RefreshJobOut)
+def post_refresh(_: AdminDep) -> RefreshJobOut:
+    """Start a refresh of the GitHub source; requires the admin token.
+
+    While a refresh is queued or running, the answer is that job instead of a
+    new one.
+    """
+    job_id, _created = start_refresh()
+    return get_progress(job_id)
+
+
+@router.get("/{job_id}", response_model=RefreshJobOut)
+def get_refresh(job_id: str) -> RefreshJobOut:
+    """Return the progress of a refresh job."""
+    return get_progress(job_id)

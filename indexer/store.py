@@ -1,0 +1,195 @@
+"""Idempotent upserts of fetched issues into PostgreSQL.
+
+Rows are written in key order, so two concurrent page jobs that share
+repositories or labels lock them in the same order and cannot deadlock.
+"""
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timezone
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlmodel import Session
+
+from indexer.models import Issue, IssueLabel, Label, Repository
+from indexer.normalize import classify_labels
+from indexer.records import FetchedIssue, FetchedRepository
+
+logger = logging.getLogger(__name__)
+
+
+def upsert_repositories(
+    session: Session, repositories: Sequence[FetchedRepository]
+) -> dict[tuple[str, str], int]:
+    """Insert or update repositories; return their ids by (source, external_id)."""
+    unique = {(repo.source, repo.external_id): repo for repo in repositories}
+    if not unique:
+        return {}
+    now = datetime.now(timezone.utc)
+    rows = [
+        {
+            "source": repo.source,
+            "external_id": repo.external_id,
+            "name": repo.name,
+            "full_name": repo.full_name,
+            "owner": repo.owner,
+            "description": repo.description,
+            "url": repo.url,
+            "language": repo.language,
+            "stars": repo.stars,
+            "archived": repo.archived,
+            "created_at": repo.created_at,
+            "updated_at": repo.updated_at,
+            "fetched_at": now,
+        }
+        for _, repo in sorted(unique.items())
+    ]
+    statement = insert(Repository).values(rows)
+    updated = {
+        column: statement.excluded[column]
+        for column in rows[0]
+        if column not in ("source", "external_id")
+    }
+    statement = statement.on_conflict_do_update(
+        index_elements=["source", "external_id"], set_=updated
+    ).returning(Repository.id, Repository.source, Repository.external_id)
+    return {
+        (source, external_id): row_id
+        for row_id, source, external_id in session.execute(statement)
+    }
+
+
+def upsert_labels(
+    session: Session, issues: Sequence[FetchedIssue], repository_ids: dict
+) -> dict[tuple[int, str], int]:
+    """Insert or update each repository's labels; return ids by (repo id, name)."""
+    unique: dict[tuple[int, str], dict] = {}
+    for issue in issues:
+        repository_id = repository_ids[(issue.source, issue.repository.external_id)]
+        for label in issue.labels:
+            unique[(repository_id, label.name)] = {
+                "repository_id": repository_id,
+                "name": label.name,
+                "color": label.color,
+                "description": label.description,
+            }
+    if not unique:
+        return {}
+    rows = [unique[key] for key in sorted(unique)]
+    statement = insert(Label).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=["repository_id", "name"],
+        set_={
+            "color": statement.excluded.color,
+            "description": statement.excluded.description,
+        },
+    ).returning(Label.id, Label.repository_id, Label.name)
+    return {
+        (repository_id, name): label_id
+        for label_id, repository_id, name in session.execute(statement)
+    }
+
+
+def _issue_row(issue: FetchedIssue, repository_id: int, job_id: str | None) -> dict:
+    facets = classify_labels(label.name for label in issue.labels)
+    now = datetime.now(timezone.utc)
+    return {
+        "source": issue.source,
+        "external_id": issue.external_id,
+        "repository_id": repository_id,
+        "number": issue.number,
+        "title": issue.title,
+        "description": issue.body,
+        "state": issue.state,
+        "url": issue.url,
+        "locked": issue.locked,
+        "assignee_count": issue.assignee_count,
+        "comment_count": issue.comment_count,
+        "created_at": issue.created_at,
+        "updated_at": issue.updated_at,
+        "closed_at": issue.closed_at,
+        "difficulty": facets.difficulty,
+        "kinds": list(facets.kinds),
+        "events": list(facets.events),
+        "beginner_friendly": facets.beginner_friendly,
+        "help_wanted": facets.help_wanted,
+        "first_seen_at": now,
+        "last_seen_at": now,
+        "last_seen_job": job_id,
+    }
+
+
+def upsert_issues(
+    session: Session, issues: Sequence[FetchedIssue], job_id: str | None = None
+) -> list[int]:
+    """Insert or update issues with their repositories and labels; return the
+    issue ids. Running it twice with the same records leaves the same rows."""
+    unique = {(issue.source, issue.external_id): issue for issue in issues}
+    if not unique:
+        return []
+    ordered = [unique[key] for key in sorted(unique)]
+    repository_ids = upsert_repositories(session, [i.repository for i in ordered])
+    label_ids = upsert_labels(session, ordered, repository_ids)
+
+    rows = [
+        _issue_row(issue, repository_ids[(issue.source, issue.repository.external_id)], job_id)
+        for issue in ordered
+    ]
+    statement = insert(Issue).values(rows)
+    kept_on_update = ("source", "external_id", "first_seen_at")
+    updated = {
+        column: statement.excluded[column] for column in rows[0] if column not in kept_on_update
+    }
+    if job_id is None:
+        # A webhook or reconciliation update must not claim that a search saw it.
+        del updated["last_seen_job"]
+    statement = statement.on_conflict_do_update(
+        index_elements=["source", "external_id"], set_=updated
+    ).returning(Issue.id, Issue.source, Issue.external_id)
+    issue_ids = {(s, e): row_id for row_id, s, e in session.execute(statement)}
+
+    ids = [issue_ids[key] for key in sorted(unique)]
+    session.execute(delete(IssueLabel).where(IssueLabel.issue_id.in_(ids)))
+    links = {
+        (issue_ids[(issue.source, issue.external_id)], label_ids[(repository_ids[(issue.source, issue.repository.external_id)], label.name)])
+        for issue in ordered
+        for label in issue.labels
+    }
+    if links:
+        session.execute(
+            insert(IssueLabel)
+            .values([{"issue_id": i, "label_id": l} for i, l in sorted(links)])
+            .on_conflict_do_nothing()
+        )
+    return ids
+
+
+def delete_issues(session: Session, issue_ids: Sequence[int]) -> int:
+    """Delete issues (and their label links) that no longer exist upstream."""
+    if not issue_ids:
+        return 0
+    result = session.execute(delete(Issue).where(Issue.id.in_(list(issue_ids))))
+    return result.rowcount or 0
+
+
+def load_issues_for_index(
+    session: Session, issue_ids: Sequence[int]
+) -> list[tuple[Issue, Repository, list[Label]]]:
+    """Load issues with their repository and labels in two queries."""
+    if not issue_ids:
+        return []
+    pairs = session.execute(
+        select(Issue, Repository)
+        .join(Repository, Issue.repository_id == Repository.id)
+        .where(Issue.id.in_(list(issue_ids)))
+    ).all()
+    label_rows = session.execute(
+        select(IssueLabel.issue_id, Label)
+        .join(Label, IssueLabel.label_id == Label.id)
+        .where(IssueLabel.issue_id.in_(list(issue_ids)))
+    ).all()
+    labels: dict[int, list[Label]] = {}
+    for issue_id, label in label_rows:
+        labels.setdefault(issue_id, []).append(label)
+    return [(issue, repo, labels.get(issue.id, [])) for issue, repo in pairs]

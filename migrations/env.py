@@ -1,0 +1,19 @@
+"""Alembic environment: the URL comes from the settings, the models from SQLModel."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import indexer.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from core.database import get_engine
+
+target_metadata = SQLModel.metadata
+
+
+def run_migrations_online() -> None:
+    with get_engine().connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+run_migrations_online()

@@ -1,0 +1,1 @@
+"""Search: the HTTP API over the issue index."""

@@ -1,0 +1,144 @@
+"""Translate SearchParams into an Elasticsearch request body.
+
+Facet filters go into `post_filter`, and each facet's aggregation applies every
+facet filter except its own. So values inside one facet combine with OR, facets
+combine with AND, and a facet's counts show what selecting another of its
+values would add.
+"""
+
+from typing import Any
+
+from search_api.params import (
+    FACET_FIELDS,
+    FRESHNESS_RANGES,
+    NO_LANGUAGE,
+    Freshness,
+    SearchParams,
+    SortOrder,
+)
+
+FACET_SIZE = 50
+TEXT_FIELDS = ["title^3", "title.standard^2", "repo_name^2", "body", "repo_description^0.5"]
+SORTS: dict[SortOrder, list[dict[str, Any]]] = {
+    SortOrder.relevance: [{"_score": "desc"}, {"created_at": "desc"}, {"doc_id": "asc"}],
+    SortOrder.newest: [{"created_at": "desc"}, {"doc_id": "asc"}],
+    SortOrder.updated: [{"updated_at": "desc"}, {"doc_id": "asc"}],
+}
+HIGHLIGHT = {
+    "fields": {"body": {"fragment_size": 160, "number_of_fragments": 1}},
+    "pre_tags": ["<mark>"],
+    "post_tags": ["</mark>"],
+    "encoder": "html",
+}
+SOURCE_FIELDS = {"excludes": ["body", "title_suggest"]}
+
+
+def text_query(q: str) -> dict[str, Any]:
+    if not q.strip():
+        return {"match_all": {}}
+    return {
+        "bool": {
+            "must": {
+                "multi_match": {
+                    "query": q,
+                    "fields": TEXT_FIELDS,
+                    "type": "best_fields",
+                    "minimum_should_match": "2<-25%",
+                    "fuzziness": "AUTO",
+                    "prefix_length": 1,
+                }
+            },
+            "should": {"match_phrase": {"title": {"query": q, "boost": 2}}},
+        }
+    }
+
+
+def facet_filter(name: str, values: tuple[str, ...]) -> dict[str, Any]:
+    field = FACET_FIELDS[name]
+    if name == "language" and NO_LANGUAGE in values:
+        others = [value for value in values if value != NO_LANGUAGE]
+        clauses: list[dict[str, Any]] = [
+            {"bool": {"must_not": {"exists": {"field": field}}}}
+        ]
+        if others:
+            clauses.append({"terms": {field: others}})
+        return {"bool": {"should": clauses, "minimum_should_match": 1}}
+    return {"terms": {field: list(values)}}
+
+
+def freshness_filter(freshness: Freshness) -> dict[str, Any]:
+    return {"range": {"updated_at": {"gte": FRESHNESS_RANGES[freshness]}}}
+
+
+def base_filters(params: SearchParams) -> list[dict[str, Any]]:
+    """Filters that are not facets: they narrow hits and facet counts alike."""
+    filters: list[dict[str, Any]] = []
+    if not params.include_assigned:
+        filters.append({"term": {"assigned": False}})
+    if params.created_after:
+        filters.append({"range": {"created_at": {"gte": params.created_after.isoformat()}}})
+    if params.updated_after:
+        filters.append({"range": {"updated_at": {"gte": params.updated_after.isoformat()}}})
+    return filters
+
+
+def selected_filters(params: SearchParams) -> dict[str, dict[str, Any]]:
+    filters = {
+        name: facet_filter(name, values) for name, values in params.facets.items() if values
+    }
+    if params.freshness:
+        filters["freshness"] = freshness_filter(params.freshness)
+    return filters
+
+
+def facet_aggregations(params: SearchParams) -> dict[str, Any]:
+    selected = selected_filters(params)
+    aggregations: dict[str, Any] = {}
+    for name, field in FACET_FIELDS.items():
+        terms: dict[str, Any] = {"field": field, "size": FACET_SIZE}
+        if name == "language":
+            terms["missing"] = NO_LANGUAGE
+        others = [clause for other, clause in selected.items() if other != name]
+        aggregations[name] = {
+            "filter": {"bool": {"filter": others}},
+            "aggs": {"values": {"terms": terms}},
+        }
+    freshness_others = [c for other, c in selected.items() if other != "freshness"]
+    aggregations["freshness"] = {
+        "filter": {"bool": {"filter": freshness_others}},
+        "aggs": {
+            "values": {
+                "date_range": {
+                    "field": "updated_at",
+                    "keyed": True,
+                    "ranges": [
+                        {"key": freshness.value, "from": start}
+                        for freshness, start in FRESHNESS_RANGES.items()
+                    ],
+                }
+            }
+        },
+    }
+    return aggregations
+
+
+def build_search_body(
+    params: SearchParams,
+    *,
+    search_after: list[Any] | None = None,
+    with_facets: bool = True,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "query": {"bool": {"must": text_query(params.q), "filter": base_filters(params)}},
+        "post_filter": {"bool": {"filter": list(selected_filters(params).values())}},
+        "sort": SORTS[params.sort],
+        "size": params.size,
+        "track_total_hits": True,
+        "_source": SOURCE_FIELDS,
+        "highlight": HIGHLIGHT,
+    }
+    if with_facets:
+        body["aggs"] = facet_aggregations(params)
+    if search_after is not None:
+        body["search_after"] = search_after
+    return body

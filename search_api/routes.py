@@ -1,0 +1,114 @@
+"""REST routes of issue search."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from sqlmodel import Session
+
+from core.database import get_session
+from core.errors import InvalidParameter
+from core.settings import get_settings
+from search_api import service
+from search_api.params import Freshness, SearchParams, SortOrder
+from search_api.schemas import IssueDetail, SearchResponse
+
+router = APIRouter(prefix="/v1", tags=["search"])
+
+MAX_QUERY_LENGTH = 500
+MAX_FACET_VALUES = 20
+MAX_FACET_VALUE_LENGTH = 256
+
+SessionDep = Annotated[Session, Depends(get_session)]
+FacetValues = Annotated[list[str], Query(max_length=MAX_FACET_VALUES)]
+
+
+def search_params(
+    q: Annotated[
+        str, Query(max_length=MAX_QUERY_LENGTH, description="Words matched in titles, bodies and repository names")
+    ] = "",
+    label: FacetValues = [],  # noqa: B006 (FastAPI copies defaults per request)
+    language: Annotated[
+        list[str],
+        Query(max_length=MAX_FACET_VALUES, description="Repository language; `(none)` selects issues without one"),
+    ] = [],  # noqa: B006
+    difficulty: FacetValues = [],  # noqa: B006
+    kind: FacetValues = [],  # noqa: B006
+    repo: Annotated[
+        list[str], Query(max_length=MAX_FACET_VALUES, examples=["octo-org/octo-repo"])
+    ] = [],  # noqa: B006
+    source: FacetValues = [],  # noqa: B006
+    event: FacetValues = [],  # noqa: B006
+    freshness: Annotated[
+        Freshness | None, Query(description="Only issues updated within this period")
+    ] = None,
+    created_after: datetime | None = None,
+    updated_after: datetime | None = None,
+    include_assigned: Annotated[
+        bool, Query(description="Also show issues someone is assigned to")
+    ] = False,
+    sort: SortOrder = SortOrder.relevance,
+    size: Annotated[int, Query(ge=1, description="Hits per page")] = 20,
+) -> SearchParams:
+    max_size = get_settings().search_max_page_size
+    if size > max_size:
+        raise InvalidParameter(
+            f"size {size} is larger than the maximum page size {max_size}; "
+            "page through results with `cursor` instead",
+            details={"parameter": "size", "maximum": max_size},
+        )
+    facets = {
+        "label": label,
+        "language": language,
+        "difficulty": difficulty,
+        "kind": kind,
+        "repo": repo,
+        "source": source,
+        "event": event,
+    }
+    for name, values in facets.items():
+        for value in values:
+            if not value or len(value) > MAX_FACET_VALUE_LENGTH:
+                raise InvalidParameter(
+                    f"{name} value must be 1 to {MAX_FACET_VALUE_LENGTH} characters long",
+                    details={"parameter": name},
+                )
+    return SearchParams(
+        q=q.strip(),
+        facets={name: tuple(dict.fromkeys(values)) for name, values in facets.items() if values},
+        freshness=freshness,
+        created_after=created_after,
+        updated_after=updated_after,
+        include_assigned=include_assigned,
+        sort=sort,
+        size=size,
+    )
+
+
+SearchParamsDep = Annotated[SearchParams, Depends(search_params)]
+CursorParam = Annotated[
+    str | None, Query(max_length=4096, description="`next_cursor` of the previous page")
+]
+
+
+@router.get("/search", response_model=SearchResponse)
+def search(params: SearchParamsDep, cursor: CursorParam = None) -> SearchResponse:
+    """Search open beginner-friendly issues with full text and facets.
+
+    Values inside one facet combine with OR, different facets with AND, and
+    each facet's counts ignore that facet's own selection. Issues someone is
+    assigned to are hidden unless `include_assigned=true`.
+    """
+    return service.search_issues(params, cursor)
+
+
+@router.get("/issues", response_model=SearchResponse)
+def list_issues(params: SearchParamsDep, cursor: CursorParam = None) -> SearchResponse:
+    """List issues; the same parameters and answer as `/v1/search`."""
+    return service.search_issues(params, cursor)
+
+
+@router.get("/issues/{issue_id}", response_model=IssueDetail)
+def get_issue(issue_id: str, session: SessionDep) -> IssueDetail:
+    """Return one issue, including closed ones and those no longer indexed."""
+    return service.get_issue(session, issue_id)

@@ -1,0 +1,193 @@
+"""Search and issue lookup: the functions the REST routes call."""
+
+import logging
+from typing import Any
+
+from elasticsearch import ApiError, NotFoundError, TransportError
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from core.elastic import get_elasticsearch
+from core.errors import InvalidParameter, NotFound, ServiceUnavailable
+from indexer.models import Issue, IssueLabel, Label, Repository
+from indexer.search_index import alias_name
+from search_api import cache
+from search_api.cursor import Cursor, decode_cursor, encode_cursor
+from search_api.params import FACET_FIELDS, SearchParams
+from search_api.query_builder import build_search_body
+from search_api.schemas import (
+    Facet,
+    FacetValue,
+    IssueDetail,
+    IssueHit,
+    LabelOut,
+    SearchResponse,
+)
+
+logger = logging.getLogger(__name__)
+
+PIT_KEEP_ALIVE = "5m"
+
+
+def search_issues(params: SearchParams, cursor_text: str | None = None) -> SearchResponse:
+    fingerprint = params.fingerprint()
+    if cursor_text:
+        cursor = decode_cursor(cursor_text, fingerprint)
+        return _run_search(params, fingerprint, cursor)
+    key, cached = cache.get_cached(fingerprint, params.size)
+    if cached:
+        return SearchResponse.model_validate_json(cached)
+    response = _run_search(params, fingerprint, None)
+    if key:
+        cache.store_cached(key, response.model_dump_json())
+    return response
+
+
+def _run_search(
+    params: SearchParams, fingerprint: str, cursor: Cursor | None
+) -> SearchResponse:
+    client = get_elasticsearch()
+    body = build_search_body(params, search_after=cursor.search_after if cursor else None)
+    try:
+        if cursor:
+            body["pit"] = {"id": cursor.pit_id, "keep_alive": PIT_KEEP_ALIVE}
+            result = client.search(**body)
+        else:
+            result = client.search(index=alias_name(), **body)
+    except NotFoundError as error:
+        if cursor:
+            raise InvalidParameter(
+                "cursor expired; repeat the search without a cursor to start again",
+                details={"parameter": "cursor"},
+            ) from None
+        raise ServiceUnavailable("the issue index does not exist yet; run a refresh") from error
+    except (TransportError, ApiError) as error:
+        logger.error("search request failed: %s", error)
+        raise ServiceUnavailable("search is unavailable; try again shortly") from None
+
+    hits = result["hits"]["hits"]
+    total = result["hits"]["total"]["value"]
+    next_cursor = None
+    if len(hits) == params.size and hits:
+        pit_id = result.get("pit_id") if cursor else _open_point_in_time()
+        if pit_id:
+            next_cursor = encode_cursor(
+                Cursor(fingerprint=fingerprint, search_after=hits[-1]["sort"], pit_id=pit_id)
+            )
+    return SearchResponse(
+        total=total,
+        hits=[_hit(hit) for hit in hits],
+        facets=_facets(result.get("aggregations", {}), params),
+        next_cursor=next_cursor,
+    )
+
+
+def _open_point_in_time() -> str | None:
+    try:
+        return get_elasticsearch().open_point_in_time(
+            index=alias_name(), keep_alive=PIT_KEEP_ALIVE
+        )["id"]
+    except (TransportError, ApiError) as error:
+        logger.error("opening a point in time failed; no next cursor: %s", error)
+        return None
+
+
+def _hit(hit: dict[str, Any]) -> IssueHit:
+    source = hit["_source"]
+    fragments = hit.get("highlight", {}).get("body")
+    return IssueHit(
+        id=source["doc_id"],
+        source=source["source"],
+        repo=source["repo"],
+        number=source["number"],
+        title=source["title"],
+        url=source["url"],
+        labels=source["labels"],
+        language=source.get("language"),
+        difficulty=source["difficulty"],
+        kinds=source.get("kinds", []),
+        events=source.get("events", []),
+        assigned=source["assigned"],
+        comment_count=source["comment_count"],
+        stars=source.get("stars", 0),
+        created_at=source["created_at"],
+        updated_at=source["updated_at"],
+        snippet=fragments[0] if fragments else None,
+    )
+
+
+def _facets(aggregations: dict[str, Any], params: SearchParams) -> list[Facet]:
+    facets = []
+    for name in [*FACET_FIELDS, "freshness"]:
+        if name not in aggregations:
+            continue
+        if name == "freshness":
+            buckets = aggregations[name]["values"]["buckets"]
+            chosen = {params.freshness.value} if params.freshness else set()
+            values = [
+                FacetValue(value=key, count=bucket["doc_count"], selected=key in chosen)
+                for key, bucket in buckets.items()
+            ]
+        else:
+            chosen = set(params.facets.get(name, ()))
+            values = [
+                FacetValue(value=str(b["key"]), count=b["doc_count"], selected=str(b["key"]) in chosen)
+                for b in aggregations[name]["values"]["buckets"]
+            ]
+            listed = {value.value for value in values}
+            # A selected value stays visible with a zero count, so it can be cleared.
+            values += [FacetValue(value=v, count=0, selected=True) for v in sorted(chosen - listed)]
+        facets.append(Facet(name=name, values=values))
+    return facets
+
+
+def get_issue(session: Session, issue_id: str) -> IssueDetail:
+    source, _, external_id = issue_id.partition(":")
+    if not source or not external_id:
+        raise InvalidParameter(
+            f"issue id {issue_id!r} is invalid; ids look like 'github:I_kwDO...'",
+            details={"parameter": "issue_id"},
+        )
+    try:
+        row = session.execute(
+            select(Issue, Repository)
+            .join(Repository, Issue.repository_id == Repository.id)
+            .where(Issue.source == source, Issue.external_id == external_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"issue {issue_id} not found")
+        issue, repository = row
+        labels = session.execute(
+            select(Label)
+            .join(IssueLabel, IssueLabel.label_id == Label.id)
+            .where(IssueLabel.issue_id == issue.id)
+            .order_by(Label.name)
+        ).scalars()
+    except OperationalError as error:
+        logger.error("issue lookup %s failed: %s", issue_id, error)
+        raise ServiceUnavailable("the database is unavailable; try again shortly") from None
+    return IssueDetail(
+        id=issue_id,
+        source=issue.source,
+        repo=repository.full_name,
+        repo_url=repository.url,
+        number=issue.number,
+        title=issue.title,
+        body=issue.description,
+        url=issue.url,
+        state=issue.state,
+        locked=issue.locked,
+        assigned=issue.assignee_count > 0,
+        labels=[LabelOut(name=l.name, color=l.color, description=l.description) for l in labels],
+        language=repository.language,
+        difficulty=issue.difficulty,
+        kinds=list(issue.kinds or []),
+        events=list(issue.events or []),
+        beginner_friendly=issue.beginner_friendly,
+        comment_count=issue.comment_count,
+        stars=repository.stars,
+        created_at=issue.created_at,
+        updated_at=issue.updated_at,
+        closed_at=issue.closed_at,
+    )

@@ -1,0 +1,81 @@
+"""Fixtures for tests against the real local stack.
+
+The tests need the servers started by `python -m localstack up`; they use
+their own database (`odyssey_test`), Redis database 1 and index prefix, so
+they can run beside the demo. Every test starts from empty tables, an empty
+Redis database and no index.
+"""
+
+import os
+import uuid
+
+# Settings are read once per process, and the Dramatiq broker is built on
+# import, so the test environment is set before any project module loads.
+os.environ.setdefault(
+    "DATABASE_URL", "postgresql+psycopg://odyssey@127.0.0.1:55432/odyssey_test"
+)
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:56379/1")
+os.environ["ODYSSEY_INDEX_PREFIX"] = f"odyssey-test-{uuid.uuid4().hex[:8]}"
+os.environ["ODYSSEY_ADMIN_TOKEN"] = "test-admin-token"
+os.environ["GITHUB_TOKEN"] = "test-token"
+os.environ["SEARCH_CACHE_TTL"] = "60"
+
+from collections.abc import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlmodel import SQLModel  # noqa: E402
+
+from core.database import get_engine  # noqa: E402
+from core.elastic import get_elasticsearch  # noqa: E402
+from core.migrations import upgrade_database  # noqa: E402
+from core.redis_client import get_redis  # noqa: E402
+from core.settings import get_settings  # noqa: E402
+import indexer.models  # noqa: E402,F401  (registers the tables)
+
+STACK_HINT = "start the local stack first: bash localstack/bootstrap.sh"
+
+
+def _require_stack() -> None:
+    settings = get_settings()
+    try:
+        get_redis().ping()
+        get_elasticsearch().cluster.health(timeout="5s")
+        with get_engine().connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # noqa: BLE001 (any failure has the same fix)
+        pytest.exit(
+            f"the local stack is not reachable ({type(error).__name__}: {error}); "
+            f"{STACK_HINT} (settings: {settings.database_url}, {settings.redis_url}, "
+            f"{settings.elasticsearch_url})",
+            returncode=2,
+        )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_stack() -> Iterator[None]:
+    _require_stack()
+    with get_engine().begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    upgrade_database()
+    yield
+    _delete_test_indices()
+
+
+def _delete_test_indices() -> None:
+    client = get_elasticsearch()
+    prefix = get_settings().index_prefix
+    client.indices.delete(index=f"{prefix}-*", ignore_unavailable=True, allow_no_indices=True)
+
+
+@pytest.fixture(autouse=True)
+def clean_state(test_stack: None) -> Iterator[None]:
+    tables = ", ".join(
+        f'"{table.name}"' for table in SQLModel.metadata.sorted_tables
+    )
+    with get_engine().begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    get_redis().flushdb()
+    _delete_test_indices()
+    yield

@@ -1,0 +1,1 @@
+"""Tracking: bookmarks and progress of users on aggregated issues."""
