@@ -6,7 +6,7 @@ together, so fetching the same object twice updates one row.
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, DateTime, String, UniqueConstraint
+from sqlalchemy import Column, DateTime, Integer, String, UniqueConstraint
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field, SQLModel
 
@@ -120,7 +120,12 @@ class RefreshPage(SQLModel, table=True):
     job_id: str = Field(foreign_key="refresh_job.id", index=True, ondelete="CASCADE")
     search_query: str
     cursor: str = ""  # "" for the first page of a window
-    status: str = Field(default="pending", max_length=16)  # pending, done, failed
+    # pending -> stored (in PostgreSQL) -> done (indexed) | failed
+    status: str = Field(default="pending", max_length=16)
     issue_count: int = 0
+    # Kept once stored, so a redelivered job indexes the page without
+    # fetching it again.
+    issue_ids: list[int] = Field(default_factory=list, sa_column=Column(ARRAY(Integer)))
+    next_cursor: str | None = None
     error: str | None = None
     updated_at: datetime = Field(default_factory=utc_now, sa_column=_timestamp(False))

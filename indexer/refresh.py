@@ -68,16 +68,50 @@ def plan_refresh(job_id: str, client: GitHubClient) -> list[int]:
 
 
 def fetch_page(page_id: int, client: GitHubClient) -> PageOutcome:
-    """Fetch one search page, store its issues and record the next page."""
+    """Fetch one search page, store it, index it and record the next page.
+
+    The page row moves pending -> stored -> done. A redelivered job resumes
+    where the last one stopped: a stored page is indexed from its recorded
+    issue ids without fetching it again.
+    """
     with session_scope() as session:
         page = session.get(RefreshPage, page_id)
         if page is None:
             logger.warning("refresh page %s does not exist; skipping", page_id)
             return PageOutcome()
-        if page.status != "pending":
-            return PageOutcome(job_settled=True)
-        job_id, search_query, cursor = page.job_id, page.search_query, page.cursor
+        status, job_id = page.status, page.job_id
+        search_query, cursor = page.search_query, page.cursor
+    if status in ("done", "failed"):
+        return PageOutcome(job_settled=True)
+    if status == "pending":
+        _fetch_and_store(page_id, job_id, search_query, cursor, client)
 
+    with session_scope() as session:
+        page = session.get(RefreshPage, page_id)
+        assert page is not None
+        issue_ids, next_cursor = list(page.issue_ids or []), page.next_cursor
+    index_issues(issue_ids)
+    outcome = PageOutcome(issue_ids=issue_ids)
+    with session_scope() as session:
+        page = session.get(RefreshPage, page_id, with_for_update=True)
+        assert page is not None
+        if next_cursor:
+            outcome.next_page_id = refresh_jobs.add_next_page(session, page, next_cursor)
+        refresh_jobs.mark_page(session, page_id, "done", issue_count=len(issue_ids))
+    outcome.job_settled = outcome.next_page_id is None
+    logger.info(
+        "refresh %s page %d indexed %d issues (next page: %s)",
+        job_id,
+        page_id,
+        len(issue_ids),
+        outcome.next_page_id,
+    )
+    return outcome
+
+
+def _fetch_and_store(
+    page_id: int, job_id: str, search_query: str, cursor: str, client: GitHubClient
+) -> None:
     data = client.execute(
         queries.SEARCH_ISSUES,
         {
@@ -89,27 +123,15 @@ def fetch_page(page_id: int, client: GitHubClient) -> PageOutcome:
     search = data["search"]
     issues = [issue for node in search["nodes"] if (issue := parse_issue(node))]
     page_info = search["pageInfo"]
-
-    outcome = PageOutcome()
+    next_cursor = page_info["endCursor"] if page_info["hasNextPage"] else None
     with session_scope() as session:
         page = session.get(RefreshPage, page_id, with_for_update=True)
         if page is None or page.status != "pending":
-            return PageOutcome(job_settled=True)
-        outcome.issue_ids = store.upsert_issues(session, issues, job_id)
-        if page_info["hasNextPage"] and page_info["endCursor"]:
-            outcome.next_page_id = refresh_jobs.add_next_page(
-                session, page, page_info["endCursor"]
-            )
-        refresh_jobs.mark_page(session, page_id, "done", issue_count=len(issues))
-    outcome.job_settled = outcome.next_page_id is None
-    logger.info(
-        "refresh %s page %d stored %d issues (next page: %s)",
-        job_id,
-        page_id,
-        len(issues),
-        outcome.next_page_id,
-    )
-    return outcome
+            return  # another delivery of this job stored it first
+        page.issue_ids = store.upsert_issues(session, issues, job_id)
+        page.next_cursor = next_cursor
+        page.status = "stored"
+        page.issue_count = len(issues)
 
 
 def fail_page(page_id: int, error: str) -> str | None:
@@ -218,7 +240,11 @@ def reconcile_unseen(job_id: str, client: GitHubClient) -> int:
     removed = 0
     for start in range(0, len(unseen), RECONCILE_BATCH):
         batch = unseen[start : start + RECONCILE_BATCH]
-        data = client.execute(queries.ISSUES_BY_ID, {"ids": [ext for _, ext in batch]})
+        data = client.execute(
+            queries.ISSUES_BY_ID,
+            {"ids": [external_id for _, external_id in batch]},
+            allow_not_found=True,
+        )
         fetched = {}
         for node in data["nodes"]:
             issue = parse_issue(node)

@@ -58,17 +58,30 @@ def add_pages(session: Session, job_id: str, search_queries: list[str], cursor: 
     session.execute(
         insert(RefreshPage)
         .values(
-            [{"job_id": job_id, "search_query": q, "cursor": cursor} for q in search_queries]
+            [
+                {
+                    "job_id": job_id,
+                    "search_query": query,
+                    "cursor": cursor,
+                    "updated_at": datetime.now(timezone.utc),
+                }
+                for query in search_queries
+            ]
         )
         .on_conflict_do_nothing()
     )
 
 
+UNSETTLED_PAGE_STATUSES = ("pending", "stored")
+
+
 def pending_page_ids(session: Session, job_id: str) -> list[int]:
+    """Pages of the job that are not yet indexed or failed."""
     return list(
         session.execute(
             select(RefreshPage.id).where(
-                RefreshPage.job_id == job_id, RefreshPage.status == "pending"
+                RefreshPage.job_id == job_id,
+                RefreshPage.status.in_(UNSETTLED_PAGE_STATUSES),
             )
         ).scalars()
     )
@@ -79,7 +92,12 @@ def add_next_page(session: Session, page: RefreshPage, cursor: str) -> int:
     redelivered job added it before)."""
     session.execute(
         insert(RefreshPage)
-        .values(job_id=page.job_id, search_query=page.search_query, cursor=cursor)
+        .values(
+            job_id=page.job_id,
+            search_query=page.search_query,
+            cursor=cursor,
+            updated_at=datetime.now(timezone.utc),
+        )
         .on_conflict_do_nothing()
     )
     return session.execute(
@@ -91,17 +109,20 @@ def add_next_page(session: Session, page: RefreshPage, cursor: str) -> int:
     ).scalar_one()
 
 
-def mark_page(session: Session, page_id: int, status: str, *, issue_count: int = 0, error: str | None = None) -> None:
-    session.execute(
-        update(RefreshPage)
-        .where(RefreshPage.id == page_id)
-        .values(
-            status=status,
-            issue_count=issue_count,
-            error=error,
-            updated_at=datetime.now(timezone.utc),
-        )
-    )
+def mark_page(
+    session: Session,
+    page_id: int,
+    status: str,
+    *,
+    issue_count: int | None = None,
+    error: str | None = None,
+) -> None:
+    values: dict = {"status": status, "updated_at": datetime.now(timezone.utc)}
+    if issue_count is not None:
+        values["issue_count"] = issue_count
+    if error is not None:
+        values["error"] = error
+    session.execute(update(RefreshPage).where(RefreshPage.id == page_id).values(**values))
 
 
 def set_status(session: Session, job_id: str, status: str, *, error: str | None = None) -> None:

@@ -136,5 +136,7 @@ def swap_alias(client: Elasticsearch, new_index: str) -> list[str]:
 
 
 def index_document_count(client: Elasticsearch | None = None) -> int:
+    """Count documents after a refresh, so writes of the last second count too."""
     client = client or get_elasticsearch()
+    client.indices.refresh(index=alias_name())
     return int(client.count(index=alias_name())["count"])

@@ -29,7 +29,7 @@ def _retry_when(retries: int, exception: Exception) -> bool:
     return retries < PAGE_RETRIES and not isinstance(exception, PERMANENT_ERRORS)
 
 
-@dramatiq.actor(max_retries=3, time_limit=600_000)
+@dramatiq.actor(max_retries=3, time_limit=600_000, on_failure="plan_failed")
 def plan_refresh(job_id: str) -> None:
     """Plan the search windows of a refresh and enqueue their first pages."""
     try:
@@ -45,6 +45,16 @@ def plan_refresh(job_id: str) -> None:
         fetch_page.send(page_id)
     if not page_ids:
         finish_refresh.send(job_id)
+
+
+@dramatiq.actor
+def plan_failed(message_data: dict, exception_data: dict) -> None:
+    """Mark a refresh failed when its planning ran out of retries."""
+    job_id = message_data["args"][0]
+    error = f"{exception_data.get('type')}: {exception_data.get('message')}"
+    logger.error("refresh %s failed while planning, after retries: %s", job_id, error)
+    with session_scope() as session:
+        refresh_jobs.set_status(session, job_id, "failed", error=error[:500])
 
 
 @dramatiq.actor(
@@ -65,8 +75,6 @@ def fetch_page(page_id: int) -> None:
     except pybreaker.CircuitBreakerError:
         logger.warning("GitHub circuit breaker is open; page %d will be retried", page_id)
         raise
-    if outcome.issue_ids:
-        index_issues.send(outcome.issue_ids)
     if outcome.next_page_id is not None:
         fetch_page.send(outcome.next_page_id)
     elif outcome.job_settled:

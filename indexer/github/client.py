@@ -93,10 +93,22 @@ class GitHubClient:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Run one GraphQL document and return its `data`."""
+    def execute(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        allow_not_found: bool = False,
+    ) -> dict[str, Any]:
+        """Run one GraphQL document and return its `data`.
+
+        With `allow_not_found`, `NOT_FOUND` errors are accepted: GitHub sends
+        one per deleted node of a `nodes(ids:)` lookup, next to a null entry.
+        """
         self._wait_for_budget()
-        return self._breaker.call(self._execute_with_retries, query, variables or {})
+        return self._breaker.call(
+            self._execute_with_retries, query, variables or {}, allow_not_found
+        )
 
     def _wait_for_budget(self) -> None:
         remaining = self.rate_limit.remaining
@@ -118,11 +130,13 @@ class GitHubClient:
         self._sleep(wait)
         self.rate_limit.remaining = None
 
-    def _execute_with_retries(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    def _execute_with_retries(
+        self, query: str, variables: dict[str, Any], allow_not_found: bool
+    ) -> dict[str, Any]:
         attempts = self.settings.github_max_retries + 1
         for attempt in range(1, attempts + 1):
             try:
-                return self._execute_once(query, variables)
+                return self._execute_once(query, variables, allow_not_found)
             except _Retry as retry:
                 if attempt == attempts:
                     raise GitHubTransientError(
@@ -141,7 +155,9 @@ class GitHubClient:
                 self._sleep(delay)
         raise AssertionError("unreachable")
 
-    def _execute_once(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    def _execute_once(
+        self, query: str, variables: dict[str, Any], allow_not_found: bool
+    ) -> dict[str, Any]:
         try:
             response = self._http.post(
                 self.settings.github_api_url, json={"query": query, "variables": variables}
@@ -180,6 +196,8 @@ class GitHubClient:
                 self.rate_limit.reset_at = float(response.headers["x-ratelimit-reset"])
             self._wait_until_reset("the primary budget is spent")
             raise _Retry("primary rate limit reset", 0.0)
+        if allow_not_found:
+            errors = [error for error in errors if error.get("type") != "NOT_FOUND"]
         if errors:
             messages = "; ".join(str(error.get("message")) for error in errors[:3])
             raise GitHubQueryError(f"GitHub rejected the query: {messages}")

@@ -97,6 +97,8 @@ def upgrade() -> None:
     sa.Column('cursor', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('issue_count', sa.Integer(), nullable=False),
+    sa.Column('issue_ids', postgresql.ARRAY(sa.Integer()), nullable=True),
+    sa.Column('next_cursor', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('error', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['job_id'], ['refresh_job.id'], ondelete='CASCADE'),

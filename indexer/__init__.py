@@ -1,0 +1,1 @@
+"""Aggregation: fetch, normalise, store and index issues."""

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Prepare a fresh Debian 12 machine and start the local stack.
+#
+# Run it as root from any folder. It installs the missing Debian packages,
+# creates .venv, installs the project into it when pyproject.toml has changed,
+# and then runs `python -m localstack up`. A second run skips every step that
+# is already done.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+
+missing=()
+[[ -x /usr/lib/postgresql/15/bin/initdb ]] || missing+=(postgresql-15)
+[[ -x /usr/bin/redis-server ]] || missing+=(redis-server)
+if ! compgen -G "/usr/lib/jvm/java-17-openjdk-*/bin/java" >/dev/null \
+    && ! compgen -G "/usr/lib/jvm/java-21-openjdk-*/bin/java" >/dev/null \
+    && ! compgen -G "/usr/lib/jvm/temurin-*/bin/java" >/dev/null; then
+    missing+=(openjdk-17-jre-headless)
+fi
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+command -v python3 >/dev/null || missing+=(python3)
+# Debian splits venv and ensurepip out of python3.
+if [[ ! -x .venv/bin/python ]] && ! python3 -c 'import ensurepip' 2>/dev/null; then
+    missing+=(python3-venv)
+fi
+
+if ((${#missing[@]} > 0)); then
+    if ((EUID != 0)); then
+        echo "Missing Debian packages: ${missing[*]}. Run this script as root," \
+            "or install them with apt-get first." >&2
+        exit 1
+    fi
+    echo "Installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update
+    apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+if [[ ! -x .venv/bin/python ]]; then
+    echo "Creating .venv"
+    python3 -m venv .venv
+fi
+
+# pip takes several seconds even when nothing changed, so it only runs when
+# pyproject.toml differs from the last successful install.
+stamp=.venv/.odyssey-pyproject.sha256
+wanted="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$wanted" ]]; then
+    echo "Installing the project into .venv"
+    .venv/bin/python -m pip install --quiet -e ".[dev]"
+    echo "$wanted" >"$stamp"
+fi
+
+exec .venv/bin/python -m localstack up
