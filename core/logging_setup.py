@@ -13,3 +13,4 @@ def configure_logging() -> None:
     # The Elasticsearch transport logs every request at INFO.
     logging.getLogger("elastic_transport").setLevel(logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
