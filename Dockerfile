@@ -1,0 +1,15 @@
+FROM python:3.11-slim
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY core core
+COPY indexer indexer
+COPY search_api search_api
+COPY accounts accounts
+COPY tracking tracking
+COPY cli cli
+COPY fakes fakes
+COPY localstack localstack
+COPY mappings mappings
+COPY migrations migrations
+RUN pip install --no-cache-dir -e .
+USER nobody

@@ -1,0 +1,53 @@
+"""An isolated database, Redis database and index prefix for benchmarks.
+
+Benchmarks run against the local stack like the demo, but on their own
+database `odyssey_bench`, Redis database 2 and index prefix, so they neither
+read nor disturb demo or test data.
+"""
+
+import os
+
+BENCH_ENV = {
+    "DATABASE_URL": "postgresql+psycopg://odyssey@127.0.0.1:55432/odyssey_bench",
+    "REDIS_URL": "redis://127.0.0.1:56379/2",
+    "ODYSSEY_INDEX_PREFIX": "odyssey-bench",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def use_bench_environment() -> dict[str, str]:
+    """Set the benchmark settings for this process and return them for children."""
+    for key, value in BENCH_ENV.items():
+        os.environ.setdefault(key, value)
+    return {key: os.environ[key] for key in BENCH_ENV}
+
+
+def reset_bench_state() -> None:
+    """Create or empty the benchmark database, Redis database and indices."""
+    from sqlalchemy import create_engine, text
+
+    from core.elastic import get_elasticsearch
+    from core.migrations import upgrade_database
+    from core.redis_client import get_redis
+    from core.settings import get_settings
+
+    settings = get_settings()
+    server_url, _, database = settings.database_url.rpartition("/")
+    admin = create_engine(f"{server_url}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database}
+        ).first()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{database}"'))
+    admin.dispose()
+    from core.database import get_engine
+
+    with get_engine().begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    upgrade_database()
+    get_redis().flushdb()
+    get_elasticsearch().indices.delete(
+        index=f"{settings.index_prefix}-*", ignore_unavailable=True, allow_no_indices=True
+    )

@@ -1,0 +1,45 @@
+"""Generate issue records with the label, language and text-length
+distributions of a recorded JSONL file.
+
+Each generated record draws its label set, language and body length from a
+random recorded record, and gets invented text and repository names, so no
+recorded text is copied.
+"""
+
+import json
+import random
+from pathlib import Path
+
+WORDS = (
+    "add fix update docs test parser config error message option flag output "
+    "install guide example command support handle check improve remove rename "
+    "typo link page build script value default file path user input format"
+).split()
+
+
+def generate(source: Path, target: Path, count: int, seed: int = 1) -> Path:
+    rng = random.Random(seed)
+    recorded = [json.loads(line) for line in source.read_text().splitlines() if line.strip()]
+    beginner = [r for r in recorded if r.get("labels")]
+    repos = max(10, count // 20)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w") as handle:
+        for number in range(1, count + 1):
+            model = rng.choice(beginner)
+            repo = f"gen-org-{number % 97}/gen-repo-{number % repos}"
+            body_words = max(0, len(model.get("body") or "") // 6)
+            record = {
+                "source": "github",
+                "repo": repo,
+                "number": number,
+                "url": f"https://github.com/{repo}/issues/{number}",
+                "title": " ".join(rng.choices(WORDS, k=rng.randint(3, 10))).capitalize(),
+                "state": "open",
+                "labels": model["labels"],
+                "language": model.get("language"),
+                "created_at": f"20{rng.randint(15, 26)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                "body": " ".join(rng.choices(WORDS, k=min(body_words, 2000))),
+                "comments": rng.randint(0, 20),
+            }
+            handle.write(json.dumps(record) + "\n")
+    return target

@@ -1,0 +1,89 @@
+"""End-to-end indexing throughput: local GitHub -> workers -> searchable.
+
+Usage: python -m bench.indexing_throughput [--generate N] [--workers P] [--threads T]
+
+Serves the demo records (or N generated ones) from the local GitHub, runs a
+refresh with Dramatiq worker processes, and prints issues per second from the
+refresh request until every issue is searchable. Needs the local stack up.
+"""
+
+import argparse
+import time
+from pathlib import Path
+
+from bench.environment import use_bench_environment
+
+CHILD_ENV = use_bench_environment()
+
+from cli import processes  # noqa: E402
+from cli.demo import demo_data_path, point_at_local_github  # noqa: E402
+from core.settings import get_settings  # noqa: E402
+
+
+def run(data_path: Path, workers: int, threads: int, timeout: float) -> dict[str, float]:
+    from bench.environment import reset_bench_state
+    from cli.follow import follow_refresh
+    from indexer.routes import start_refresh
+
+    reset_bench_state()
+    settings = get_settings()
+    env = {**CHILD_ENV, **point_at_local_github(), "GITHUB_PAGE_SIZE": "100"}
+    logs = settings.stack_dir / "logs"
+    children = [
+        processes.spawn(
+            ["-m", "fakes.github", "--data", str(data_path), "--port", str(settings.fake_github_port)],
+            logs / "bench-fake-github.log",
+            env,
+        )
+    ]
+    try:
+        processes.wait_for_port(settings.fake_github_port, 300, "the local GitHub")
+        children.append(
+            processes.spawn(
+                ["-m", "cli.main", "worker", "--processes", str(workers), "--threads", str(threads)],
+                logs / "bench-worker.log",
+                env,
+            )
+        )
+        time.sleep(3)  # worker start-up is not part of the figure
+        started = time.perf_counter()
+        job_id, _ = start_refresh()
+        progress = follow_refresh(job_id, timeout=timeout, poll_interval=0.2)
+        elapsed = time.perf_counter() - started
+    finally:
+        for child in reversed(children):
+            processes.stop(child)
+    return {
+        "status": progress.status,
+        "pages": progress.pages_done,
+        "issues_stored": progress.issues_seen,
+        "issues_searchable": progress.issues_indexed,
+        "seconds": elapsed,
+        "stored_per_second": progress.issues_seen / elapsed,
+        "searchable_per_second": progress.issues_indexed / elapsed,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--generate", type=int, help="generate this many records instead")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker process")
+    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds")
+    args = parser.parse_args()
+    data_path = demo_data_path()
+    if args.generate:
+        from bench.generate_issues import generate
+
+        target = get_settings().stack_dir / "bench" / f"generated-{args.generate}.jsonl"
+        if not target.exists():
+            generate(data_path, target, args.generate)
+        data_path = target
+    result = run(data_path, args.workers, args.threads, args.timeout)
+    print(f"data: {data_path}")
+    for key, value in result.items():
+        print(f"{key}: {value:.1f}" if isinstance(value, float) else f"{key}: {value}")
+
+
+if __name__ == "__main__":
+    main()
