@@ -7,9 +7,11 @@ read nor disturb demo or test data.
 
 import os
 
+_POSTGRES_PORT = os.environ.get("ODYSSEY_POSTGRES_PORT", "55432")
+_REDIS_PORT = os.environ.get("ODYSSEY_REDIS_PORT", "56379")
 BENCH_ENV = {
-    "DATABASE_URL": "postgresql+psycopg://odyssey@127.0.0.1:55432/odyssey_bench",
-    "REDIS_URL": "redis://127.0.0.1:56379/2",
+    "DATABASE_URL": f"postgresql+psycopg://odyssey@127.0.0.1:{_POSTGRES_PORT}/odyssey_bench",
+    "REDIS_URL": f"redis://127.0.0.1:{_REDIS_PORT}/2",
     "ODYSSEY_INDEX_PREFIX": "odyssey-bench",
     "LOG_LEVEL": "WARNING",
 }

@@ -7,7 +7,7 @@ sees one consistent view of its environment.
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -47,11 +47,10 @@ class Settings(BaseSettings):
         alias="ODYSSEY_GITHUB_SCHEMA",
     )
 
-    database_url: str = Field(
-        default="postgresql+psycopg://odyssey@127.0.0.1:55432/odyssey", alias="DATABASE_URL"
-    )
-    redis_url: str = Field(default="redis://127.0.0.1:56379/0", alias="REDIS_URL")
-    elasticsearch_url: str = Field(default="http://127.0.0.1:59200", alias="ELASTICSEARCH_URL")
+    # Empty means the local stack's server on its configured port.
+    database_url: str = Field(default="", alias="DATABASE_URL")
+    redis_url: str = Field(default="", alias="REDIS_URL")
+    elasticsearch_url: str = Field(default="", alias="ELASTICSEARCH_URL")
     # Every index and alias name starts with this prefix, so tests can run
     # beside the demo on one node.
     index_prefix: str = Field(default="odyssey", alias="ODYSSEY_INDEX_PREFIX")
@@ -82,6 +81,19 @@ class Settings(BaseSettings):
     api_host: str = Field(default="127.0.0.1", alias="ODYSSEY_API_HOST")
     api_port: int = Field(default=8000, alias="ODYSSEY_API_PORT")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+
+
+    @model_validator(mode="after")
+    def default_to_local_stack(self) -> "Settings":
+        if not self.database_url:
+            self.database_url = (
+                f"postgresql+psycopg://odyssey@127.0.0.1:{self.postgres_port}/odyssey"
+            )
+        if not self.redis_url:
+            self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
+        if not self.elasticsearch_url:
+            self.elasticsearch_url = f"http://127.0.0.1:{self.elasticsearch_port}"
+        return self
 
 
 @lru_cache

@@ -11,10 +11,12 @@ import uuid
 
 # Settings are read once per process, and the Dramatiq broker is built on
 # import, so the test environment is set before any project module loads.
+_POSTGRES_PORT = os.environ.get("ODYSSEY_POSTGRES_PORT", "55432")
+_REDIS_PORT = os.environ.get("ODYSSEY_REDIS_PORT", "56379")
 os.environ.setdefault(
-    "DATABASE_URL", "postgresql+psycopg://odyssey@127.0.0.1:55432/odyssey_test"
+    "DATABASE_URL", f"postgresql+psycopg://odyssey@127.0.0.1:{_POSTGRES_PORT}/odyssey_test"
 )
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:56379/1")
+os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:{_REDIS_PORT}/1")
 os.environ["ODYSSEY_INDEX_PREFIX"] = f"odyssey-test-{uuid.uuid4().hex[:8]}"
 os.environ["ODYSSEY_ADMIN_TOKEN"] = "test-admin-token"
 os.environ["GITHUB_TOKEN"] = "test-token"
