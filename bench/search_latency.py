@@ -4,7 +4,7 @@ Usage: python -m bench.search_latency [--searches N] [--api-workers W]
 
 Run after bench.indexing_throughput, which loads the benchmark index. Starts
 the API with uvicorn on 127.0.0.1, sends N distinct faceted searches one at a
-time (every first answer is a cache miss), then the same N again (cache
+time (the first request of each is a cache miss), then the same N again (cache
 hits), and prints p50, p95 and p99 of the client-side latency of each pass.
 """
 

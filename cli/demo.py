@@ -19,7 +19,7 @@ DEMO_TOKEN = "demo-token"
 
 
 def demo_data_path() -> Path:
-    """The recorded issue file, or a generated sample where it does not exist."""
+    """Return the recorded issue file, or generate a sample where it is missing."""
     settings = get_settings()
     if settings.demo_data_path.is_file():
         return settings.demo_data_path

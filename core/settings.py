@@ -1,7 +1,7 @@
 """Typed settings read from environment variables.
 
-Every other module reads configuration through `get_settings()`, so one process
-sees one consistent view of its environment.
+Every other module reads configuration through `get_settings()`, so all modules of
+a process use the same values.
 """
 
 from functools import lru_cache
@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     github_page_size: int = Field(default=50, ge=1, le=100, alias="GITHUB_PAGE_SIZE")
     # Stop fetching while fewer points than this remain in the hourly budget.
     github_rate_limit_reserve: int = Field(default=50, ge=0, alias="GITHUB_RATE_LIMIT_RESERVE")
-    # Longest wait, in seconds, for a rate-limit reset before a fetch gives up.
+    # Maximum wait, in seconds, for a rate-limit reset before a fetch gives up.
     github_max_rate_limit_wait: float = Field(default=900.0, alias="GITHUB_MAX_RATE_LIMIT_WAIT")
     github_max_retries: int = Field(default=5, ge=0, alias="GITHUB_MAX_RETRIES")
     github_timeout: float = Field(default=30.0, alias="GITHUB_TIMEOUT")

@@ -31,7 +31,10 @@ def rebuild_index() -> int:
     client = get_elasticsearch()
     lock = get_redis().lock(WRITER_LOCK, timeout=REBUILD_LOCK_TIMEOUT, blocking_timeout=60)
     if not lock.acquire():
-        raise RuntimeError("another process holds the index-writer lock; try again later")
+        raise RuntimeError(
+            "index rebuild failed: another process holds the index-writer lock; "
+            "wait for it to finish and try again"
+        )
     new_index = search_index.new_index_name()
     try:
         search_index.create_index(client, new_index)

@@ -250,15 +250,15 @@ def reconcile_unseen(job_id: str, client: GitHubClient) -> int:
             issue = parse_issue(node)
             if issue is not None:
                 fetched[issue.external_id] = issue
-        gone = [issue_id for issue_id, ext in batch if ext not in fetched]
+        deleted_ids = [issue_id for issue_id, ext in batch if ext not in fetched]
         with session_scope() as session:
             updated_ids = store.upsert_issues(session, list(fetched.values()))
-            gone_docs = [
+            deleted_docs = [
                 document_id(SOURCE, ext) for issue_id, ext in batch if ext not in fetched
             ]
-            store.delete_issues(session, gone)
+            store.delete_issues(session, deleted_ids)
         with index_writer_lock():
             _, deleted_updated = _index_issues(updated_ids)
-            search_index.write_documents([], gone_docs)
-        removed += deleted_updated + len(gone_docs)
+            search_index.write_documents([], deleted_docs)
+        removed += deleted_updated + len(deleted_docs)
     return removed

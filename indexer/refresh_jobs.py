@@ -33,8 +33,8 @@ class RefreshProgress:
 
 
 def create_job(session: Session, source: str) -> tuple[RefreshJob, bool]:
-    """Return the active job of `source`, or create one; the flag tells whether
-    the job is new. One refresh per source runs at a time."""
+    """Return the active job of `source`, or create one, and whether the job
+    is new. One refresh per source runs at a time."""
     active = (
         session.execute(
             select(RefreshJob)

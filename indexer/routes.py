@@ -52,8 +52,8 @@ def get_progress(job_id: str) -> RefreshJobOut:
 def post_refresh(_: AdminDep) -> RefreshJobOut:
     """Start a refresh of the GitHub source; requires the admin token.
 
-    While a refresh is queued or running, the answer is that job instead of a
-    new one.
+    While a refresh is queued or running, the response is that job instead of
+    a new one.
     """
     job_id, _created = start_refresh()
     return get_progress(job_id)

@@ -2,9 +2,9 @@
 
 The expected side reads the same records the local GitHub served and applies
 the product's rules: open, beginner-friendly by `indexer.normalize`, not
-locked, not assigned, repository not archived. The actual side asks the
-running search service, so a mismatch shows a loss or duplicate anywhere
-between the fetcher and the index.
+locked, not assigned, repository not archived. The served counts come from
+the search API, so a mismatch shows a loss or duplicate anywhere between the
+fetcher and the index.
 """
 
 import json

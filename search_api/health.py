@@ -17,7 +17,7 @@ router = APIRouter(tags=["health"])
 
 @router.get("/healthz")
 def healthz() -> dict[str, str]:
-    """The process is up; checks nothing else."""
+    """Report that the process is up, without checking other services."""
     return {"status": "ok"}
 
 
@@ -38,7 +38,7 @@ def _check_redis() -> None:
 
 @router.get("/readyz")
 def readyz() -> JSONResponse:
-    """Ready when Elasticsearch, PostgreSQL and Redis all answer."""
+    """Report ready when Elasticsearch, PostgreSQL and Redis all respond."""
     checks = {
         "elasticsearch": _check_elasticsearch,
         "postgres": _check_postgres,

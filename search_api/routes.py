@@ -104,7 +104,7 @@ def search(params: SearchParamsDep, cursor: CursorParam = None) -> SearchRespons
 
 @router.get("/issues", response_model=SearchResponse)
 def list_issues(params: SearchParamsDep, cursor: CursorParam = None) -> SearchResponse:
-    """List issues; the same parameters and answer as `/v1/search`."""
+    """List issues; takes the same parameters and returns the same body as `/v1/search`."""
     return service.search_issues(params, cursor)
 
 

@@ -1,6 +1,6 @@
 """Fixtures for tests against the real local stack.
 
-The tests need the servers started by `python -m localstack up`; they use
+The tests need the servers started by `python -m localstack up`. They use
 their own database (`odyssey_test`), Redis database 1 and index prefix, so
 they can run beside the demo. Every test starts from empty tables, an empty
 Redis database and no index.

@@ -1,8 +1,8 @@
 """The recorded demo issues, fetched through the local GitHub by workers,
 served with the same hit and facet counts as computed from the file.
 
-The file is read from its place beside the repository; where it is missing,
-the generated sample stands in, so the test runs everywhere.
+The file is read from its place beside the repository. Where it is missing,
+the generated sample is used instead, so the test runs on any machine.
 """
 
 from cli.demo import demo_data_path

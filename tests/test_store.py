@@ -45,7 +45,7 @@ def test_upsert_updates_fields_and_facets():
         assert sorted(labels) == ["C-bug", "E-hard"]
 
 
-def test_upsert_keeps_first_seen_and_search_job_when_not_searching():
+def test_upsert_without_job_keeps_search_fields():
     with session_scope() as session:
         [issue_id] = store.upsert_issues(session, [make_issue(1)], job_id="job-1")
     with session_scope() as session:
@@ -65,7 +65,7 @@ def test_upsert_deduplicates_within_one_batch():
     assert count(Issue) == 1
 
 
-def test_same_label_name_in_two_repositories_keeps_two_colours():
+def test_label_name_shared_by_two_repositories():
     left = make_repository("left/repo")
     right = make_repository("right/repo")
     with session_scope() as session:

@@ -57,7 +57,7 @@ def test_killed_worker_loses_and_duplicates_nothing(tmp_path):
     path = write_records(tmp_path / "issues.jsonl", records)
     log_path = tmp_path / "worker.log"
     with run_fake_github(path) as github:
-        # Slow answers keep pages in flight when the worker dies.
+        # Slow responses keep pages in flight when the worker dies.
         github.fake.faults.slow(0.3, count=None)
         first = start_worker(github.graphql_url, log_path)
         try:

@@ -1,7 +1,7 @@
 """An httpx client for GitHub's GraphQL API with retries, rate-limit budgeting
 and a circuit breaker.
 
-GitHub answers a spent primary budget with HTTP 200 and a `RATE_LIMITED`
+GitHub responds to a spent primary budget with HTTP 200 and a `RATE_LIMITED`
 error, and a secondary rate limit with 403 or 429, often with `Retry-After`.
 Both are waited out here; 5xx answers, timeouts and malformed bodies are
 retried with exponential backoff. Failures that survive the retries count
@@ -178,7 +178,7 @@ class GitHubClient:
             raise _Retry(f"HTTP {response.status_code}", _retry_after(response))
         if response.status_code != 200:
             raise GitHubQueryError(
-                f"GitHub answered HTTP {response.status_code}: {response.text[:200]}"
+                f"GitHub returned HTTP {response.status_code}: {response.text[:200]}"
             )
         try:
             payload = response.json()

@@ -1,0 +1,39 @@
+"""Index rebuilds behind the alias."""
+
+import pytest
+
+from core.elastic import get_elasticsearch
+from core.redis_client import get_redis
+from indexer import refresh
+from indexer.rebuild import rebuild_index
+from indexer.refresh import WRITER_LOCK, IndexLocked
+from indexer.search_index import alias_name, index_document_count
+from tests.factories import make_issue, store_and_index
+
+
+def aliased_indices() -> list[str]:
+    return list(get_elasticsearch().indices.get_alias(name=alias_name()))
+
+
+def test_rebuild_swaps_alias_and_keeps_documents():
+    ids = store_and_index([make_issue(n) for n in range(1, 6)] + [make_issue(9, state="closed")])
+    [before] = aliased_indices()
+    count = rebuild_index()
+    [after] = aliased_indices()
+    assert count == 5
+    assert after != before
+    assert index_document_count() == 5
+    assert not get_elasticsearch().indices.exists(index=before)
+    assert len(ids) == 6
+
+
+def test_index_write_waits_for_a_running_rebuild():
+    ids = store_and_index([make_issue(1)])
+    lock = get_redis().lock(WRITER_LOCK, timeout=30)
+    assert lock.acquire()
+    try:
+        with pytest.raises(IndexLocked):
+            refresh.index_issues(ids)
+    finally:
+        lock.release()
+    assert refresh.index_issues(ids) == (1, 0)
