@@ -17,6 +17,10 @@ def alembic_config() -> Config:
 
 
 def upgrade_database() -> None:
-    """Bring the schema to the newest revision; a no-op when it is there already."""
-    command.upgrade(alembic_config(), "head")
+    """Bring the schema to the newest revisions; a no-op when it is there already.
+
+    Each domain package keeps its own branch of revisions on top of the first
+    one, so the upgrade target is every head.
+    """
+    command.upgrade(alembic_config(), "heads")
     logger.info("database schema is at the newest revision")

@@ -13,10 +13,13 @@ import uuid
 # import, so the test environment is set before any project module loads.
 _POSTGRES_PORT = os.environ.get("ODYSSEY_POSTGRES_PORT", "55432")
 _REDIS_PORT = os.environ.get("ODYSSEY_REDIS_PORT", "56379")
+# Separate names let several test runs share one local stack.
+TEST_DATABASE = os.environ.get("ODYSSEY_TEST_DATABASE", "odyssey_test")
+TEST_REDIS_DB = os.environ.get("ODYSSEY_TEST_REDIS_DB", "1")
 os.environ.setdefault(
-    "DATABASE_URL", f"postgresql+psycopg://odyssey@127.0.0.1:{_POSTGRES_PORT}/odyssey_test"
+    "DATABASE_URL", f"postgresql+psycopg://odyssey@127.0.0.1:{_POSTGRES_PORT}/{TEST_DATABASE}"
 )
-os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:{_REDIS_PORT}/1")
+os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:{_REDIS_PORT}/{TEST_REDIS_DB}")
 os.environ["ODYSSEY_INDEX_PREFIX"] = f"odyssey-test-{uuid.uuid4().hex[:8]}"
 os.environ["ODYSSEY_ADMIN_TOKEN"] = "test-admin-token"
 os.environ["GITHUB_TOKEN"] = "test-token"
@@ -25,7 +28,7 @@ os.environ["SEARCH_CACHE_TTL"] = "60"
 from collections.abc import Iterator  # noqa: E402
 
 import pytest  # noqa: E402
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
 from core.database import get_engine  # noqa: E402
@@ -38,9 +41,25 @@ import indexer.models  # noqa: E402,F401  (registers the tables)
 STACK_HINT = "start the local stack first: bash localstack/bootstrap.sh"
 
 
+def _create_database() -> None:
+    """Create the test database when a run names one that does not exist yet."""
+    server_url, _, database = get_settings().database_url.rpartition("/")
+    admin = create_engine(f"{server_url}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database}
+            ).first()
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{database}"'))
+    finally:
+        admin.dispose()
+
+
 def _require_stack() -> None:
     settings = get_settings()
     try:
+        _create_database()
         get_redis().ping()
         get_elasticsearch().cluster.health(timeout="5s")
         with get_engine().connect() as connection:
