@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     # Earliest creation date searched; windows are split from here to today.
     github_search_since: str = Field(default="2008-01-01", alias="GITHUB_SEARCH_SINCE")
 
+    # Secret that signs JWTs (HS256). It has no default: set it to a random
+    # value of at least 32 characters; endpoints that need a user fail with 503
+    # while it is missing.
+    jwt_secret: str | None = Field(default=None, alias="ODYSSEY_JWT_SECRET")
+    access_token_minutes: int = Field(default=15, ge=1, alias="ODYSSEY_ACCESS_TOKEN_MINUTES")
+
     # Admin token for POST /v1/refresh. None disables the endpoint.
     admin_token: str | None = Field(default=None, alias="ODYSSEY_ADMIN_TOKEN")
 

@@ -3,7 +3,8 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import indexer.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import accounts.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import indexer.models  # noqa: F401
 from core.database import get_engine
 
 target_metadata = SQLModel.metadata

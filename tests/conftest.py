@@ -22,6 +22,7 @@ os.environ.setdefault(
 os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:{_REDIS_PORT}/{TEST_REDIS_DB}")
 os.environ["ODYSSEY_INDEX_PREFIX"] = f"odyssey-test-{uuid.uuid4().hex[:8]}"
 os.environ["ODYSSEY_ADMIN_TOKEN"] = "test-admin-token"
+os.environ["ODYSSEY_JWT_SECRET"] = "test-secret-" + "x" * 32
 os.environ["GITHUB_TOKEN"] = "test-token"
 os.environ["SEARCH_CACHE_TTL"] = "60"
 
@@ -36,7 +37,8 @@ from core.elastic import get_elasticsearch  # noqa: E402
 from core.migrations import upgrade_database  # noqa: E402
 from core.redis_client import get_redis  # noqa: E402
 from core.settings import get_settings  # noqa: E402
-import indexer.models  # noqa: E402,F401  (registers the tables)
+import accounts.models  # noqa: E402,F401  (registers the tables)
+import indexer.models  # noqa: E402,F401
 
 STACK_HINT = "start the local stack first: bash localstack/bootstrap.sh"
 
