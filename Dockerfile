@@ -1,4 +1,5 @@
-FROM python:3.11-slim
+FROM python:3.11.11-slim
+ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY core core

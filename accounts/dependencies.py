@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Header
 from sqlmodel import Session
 
+from accounts import sessions
 from accounts.models import User
 from accounts.tokens import decode_access_token
 from core.database import get_session
@@ -28,6 +29,8 @@ def _bearer_token(authorization: str | None) -> str | None:
 
 def _user_from_token(token: str, session: Session) -> User:
     claims = decode_access_token(token)
+    if claims.session_id is not None and not sessions.is_active(claims.session_id):
+        raise Unauthorized("this session has ended; sign in again")
     user = session.get(User, claims.user_id)
     if user is None:
         raise Unauthorized("the account of this token no longer exists")

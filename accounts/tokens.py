@@ -28,6 +28,9 @@ class AccessClaims:
     role: str
     token_id: str
     expires_at: datetime
+    # Sign-in session (refresh token family) the token was issued in; None for
+    # tokens issued outside a session.
+    session_id: str | None = None
 
 
 def signing_secret() -> str:
@@ -40,7 +43,9 @@ def signing_secret() -> str:
     return secret
 
 
-def create_access_token(user_id: int, role: str) -> tuple[str, datetime]:
+def create_access_token(
+    user_id: int, role: str, session_id: str | None = None
+) -> tuple[str, datetime]:
     """Return a signed access token for the user and its expiry time."""
     now = datetime.now(timezone.utc)
     expires_at = now + timedelta(minutes=get_settings().access_token_minutes)
@@ -54,6 +59,8 @@ def create_access_token(user_id: int, role: str) -> tuple[str, datetime]:
         "exp": int(expires_at.timestamp()),
         "jti": uuid.uuid4().hex,
     }
+    if session_id is not None:
+        claims["sid"] = session_id
     return jwt.encode(claims, signing_secret(), algorithm=ALGORITHM), expires_at
 
 
@@ -77,4 +84,5 @@ def decode_access_token(token: str) -> AccessClaims:
         role=str(claims.get("role", "user")),
         token_id=str(claims.get("jti", "")),
         expires_at=datetime.fromtimestamp(claims["exp"], timezone.utc),
+        session_id=str(claims["sid"]) if claims.get("sid") else None,
     )

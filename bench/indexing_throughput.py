@@ -15,12 +15,13 @@ from bench.environment import use_bench_environment
 
 CHILD_ENV = use_bench_environment()
 
+from bench.memory import PeakMemory  # noqa: E402
 from cli import processes  # noqa: E402
 from cli.demo import demo_data_path, point_at_local_github  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 
 
-def run(data_path: Path, workers: int, threads: int, timeout: float) -> dict[str, float]:
+def run(data_path: Path, workers: int, threads: int, timeout: float) -> dict[str, object]:
     from bench.environment import reset_bench_state
     from cli.follow import follow_refresh
     from indexer.routes import start_refresh
@@ -46,10 +47,12 @@ def run(data_path: Path, workers: int, threads: int, timeout: float) -> dict[str
             )
         )
         time.sleep(3)  # worker start-up is not part of the figure
-        started = time.perf_counter()
-        job_id, _ = start_refresh()
-        progress = follow_refresh(job_id, timeout=timeout, poll_interval=0.2)
-        elapsed = time.perf_counter() - started
+        memory = PeakMemory({"worker": children[1].pid, "fake_github": children[0].pid})
+        with memory:
+            started = time.perf_counter()
+            job_id, _ = start_refresh()
+            progress = follow_refresh(job_id, timeout=timeout, poll_interval=0.2)
+            elapsed = time.perf_counter() - started
     finally:
         for child in reversed(children):
             processes.stop(child)
@@ -61,6 +64,7 @@ def run(data_path: Path, workers: int, threads: int, timeout: float) -> dict[str
         "seconds": elapsed,
         "stored_per_second": progress.issues_seen / elapsed,
         "searchable_per_second": progress.issues_indexed / elapsed,
+        **memory.summary(),
     }
 
 

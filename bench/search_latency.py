@@ -1,17 +1,22 @@
-"""Latency of faceted searches through the HTTP API.
+"""Latency of faceted searches through the HTTP API at several client counts.
 
 Usage: python -m bench.search_latency [--searches N] [--api-workers W]
+       [--clients 1 8 32]
 
 Run after bench.indexing_throughput, which loads the benchmark index. Starts
-the API with uvicorn on 127.0.0.1, sends N distinct faceted searches one at a
-time (the first request of each is a cache miss), then the same N again (cache
-hits), and prints p50, p95 and p99 of the client-side latency of each pass.
+the API with W uvicorn workers on 127.0.0.1, first with the Redis cache off
+(SEARCH_CACHE_TTL=0), then on. In each mode it sends N distinct faceted searches
+once to warm up (and, with the cache on, to fill it), then, for each client
+count, sends the N searches again spread over that many concurrent
+connections. It prints p50, p95 and p99 of the client-side latency, the
+throughput, and the peak RSS of the API processes.
 """
 
 import argparse
 import random
 import statistics
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
@@ -19,6 +24,7 @@ from bench.environment import use_bench_environment
 
 CHILD_ENV = use_bench_environment()
 
+from bench.memory import PeakMemory  # noqa: E402
 from cli import processes  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 
@@ -53,54 +59,89 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def timed_pass(client: httpx.Client, queries: list[list[tuple[str, str]]]) -> list[float]:
-    latencies = []
-    for params in queries:
-        started = time.perf_counter()
-        response = client.get("/v1/search", params=params)
-        latencies.append((time.perf_counter() - started) * 1000)
-        response.raise_for_status()
-    return latencies
+def timed_pass(
+    base_url: str, queries: list[list[tuple[str, str]]], clients: int
+) -> tuple[list[float], float]:
+    """Send every query once, spread over `clients` concurrent connections; return
+    the latencies in ms and the wall time in s."""
+
+    def run_share(share: list[list[tuple[str, str]]]) -> list[float]:
+        latencies = []
+        with httpx.Client(base_url=base_url, timeout=30) as client:
+            for params in share:
+                started = time.perf_counter()
+                response = client.get("/v1/search", params=params)
+                latencies.append((time.perf_counter() - started) * 1000)
+                response.raise_for_status()
+        return latencies
+
+    shares = [queries[index::clients] for index in range(clients)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        results = list(pool.map(run_share, shares))
+    return [value for result in results for value in result], time.perf_counter() - started
 
 
-def report(name: str, latencies: list[float]) -> None:
+def report(name: str, latencies: list[float], wall: float) -> None:
     print(
         f"{name}: n={len(latencies)} p50={statistics.median(latencies):.1f} ms "
-        f"p95={percentile(latencies, 0.95):.1f} ms p99={percentile(latencies, 0.99):.1f} ms"
+        f"p95={percentile(latencies, 0.95):.1f} ms p99={percentile(latencies, 0.99):.1f} ms "
+        f"throughput={len(latencies) / wall:.0f}/s",
+        flush=True,
     )
+
+
+def discover_facets(base_url: str) -> tuple[int, dict[str, list[str]]]:
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        first = client.get("/v1/search", params={"size": 1}).json()
+    if first["total"] == 0:
+        raise SystemExit("the benchmark index is empty; run bench.indexing_throughput first")
+    facets = {
+        facet["name"]: [value["value"] for value in facet["values"][:15]]
+        for facet in first["facets"]
+        if facet["name"] != "freshness"
+    }
+    return first["total"], facets
+
+
+def run_mode(cached: bool, args: argparse.Namespace) -> None:
+    """Start the API with the cache on or off and measure every client count."""
+    env = {**CHILD_ENV, "SEARCH_CACHE_TTL": "600" if cached else "0"}
+    env.update({"RATE_LIMIT_ANONYMOUS_PER_MINUTE": "0", "RATE_LIMIT_USER_PER_MINUTE": "0"})
+    api = processes.spawn(
+        ["-m", "cli.main", "serve", "--port", str(API_PORT), "--workers", str(args.api_workers)],
+        get_settings().stack_dir / "logs" / "bench-api.log",
+        env,
+    )
+    base_url = f"http://127.0.0.1:{API_PORT}"
+    try:
+        processes.wait_for_port(API_PORT, 60, "the API")
+        total, facets = discover_facets(base_url)
+        queries = build_queries(facets, args.searches)
+        label = "cached" if cached else "uncached"
+        print(f"index: {total} searchable issues; {len(queries)} distinct searches; {label}")
+        # Warm-up: fills the cache in cached mode and warms every worker process.
+        timed_pass(base_url, queries, 8)
+        with PeakMemory({"api": api.pid}) as memory:
+            for clients in args.clients:
+                latencies, wall = timed_pass(base_url, queries, clients)
+                report(f"{label}, {clients} clients", latencies, wall)
+        for name, value in memory.summary().items():
+            print(f"{label} {name}: {value}")
+    finally:
+        processes.stop(api)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--searches", type=int, default=200)
+    parser.add_argument("--searches", type=int, default=400, help="distinct searches per pass")
     parser.add_argument("--api-workers", type=int, default=2, help="uvicorn worker processes")
-    args = parser.parse_args()
-    settings = get_settings()
-    env = {**CHILD_ENV, "SEARCH_CACHE_TTL": "600"}
-    api = processes.spawn(
-        ["-m", "cli.main", "serve", "--port", str(API_PORT), "--workers", str(args.api_workers)],
-        settings.stack_dir / "logs" / "bench-api.log",
-        env,
+    parser.add_argument(
+        "--clients", type=int, nargs="+", default=[1, 8, 32], help="concurrent clients"
     )
-    try:
-        processes.wait_for_port(API_PORT, 60, "the API")
-        with httpx.Client(base_url=f"http://127.0.0.1:{API_PORT}", timeout=30) as client:
-            first = client.get("/v1/search", params={"size": 1}).json()
-            if first["total"] == 0:
-                raise SystemExit("the benchmark index is empty; run bench.indexing_throughput first")
-            facets = {
-                facet["name"]: [value["value"] for value in facet["values"][:15]]
-                for facet in first["facets"]
-                if facet["name"] != "freshness"
-            }
-            queries = build_queries(facets, args.searches)
-            for params in queries[:10]:  # warm up connections and JIT-compiled code
-                client.get("/v1/search", params=params + [("q", "warmup")])
-            print(f"index: {first['total']} searchable issues; {len(queries)} distinct searches")
-            report("uncached (first request of each search)", timed_pass(client, queries))
-            report("cached (same searches again)", timed_pass(client, queries))
-    finally:
-        processes.stop(api)
+    args = parser.parse_args()
+    for cached in (False, True):
+        run_mode(cached, args)
 
 
 if __name__ == "__main__":

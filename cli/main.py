@@ -4,25 +4,19 @@ import argparse
 import logging
 import sys
 
+from cli import digests, repos, sync_commands
 from core.logging_setup import configure_logging
 
 logger = logging.getLogger(__name__)
 
 
 def cmd_stack(args: argparse.Namespace) -> int:
-    from localstack import stack
+    from localstack.__main__ import main as localstack_main
 
-    if args.action == "up":
-        stack.up()
-    elif args.action == "down":
-        stack.down()
-    elif args.action == "stop":
-        if not args.service:
-            raise SystemExit("odyssey stack stop needs a service name")
-        stack.stop(args.service)
-    else:
-        stack.status()
-    return 0
+    if args.action == "stop" and not args.service:
+        print("odyssey stack stop needs a service name: postgres, redis or elasticsearch")
+        return 2
+    return localstack_main([args.action, *([args.service] if args.service else [])])
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -38,7 +32,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     from indexer.routes import start_refresh
 
     upgrade_database()
-    job_id, created = start_refresh()
+    job_id, created = start_refresh(args.source)
     print(f"refresh job {job_id} {'queued' if created else 'already running'}")
     if not args.follow:
         return 0
@@ -56,6 +50,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     sys.argv = [
         "dramatiq",
         "indexer.tasks",
+        "alerts.tasks",
         "--processes",
         str(args.processes),
         "--threads",
@@ -67,9 +62,13 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from core.metrics import prepare_multiprocess_directory
     from core.settings import get_settings
 
     settings = get_settings()
+    prepare_multiprocess_directory()
+    # TODO: uvicorn's own startup and access lines keep its text format even
+    # with LOG_FORMAT=json; only the application's records become JSON.
     uvicorn.run(
         "search_api.app:create_app",
         factory=True,
@@ -94,6 +93,34 @@ def cmd_rebuild_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_graphql_schema(args: argparse.Namespace) -> int:
+    from graphql_api.schema import SCHEMA_PATH, schema_sdl, write_schema
+
+    if args.check:
+        current = SCHEMA_PATH.read_text(encoding="utf-8") if SCHEMA_PATH.exists() else ""
+        if current != schema_sdl():
+            print(f"{SCHEMA_PATH} is out of date; run `odyssey graphql-schema`")
+            return 1
+        print(f"{SCHEMA_PATH} is up to date")
+        return 0
+    print(f"wrote {write_schema()}")
+    return 0
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from accounts.roles import set_role
+    from core.errors import AppError
+
+    role = "admin" if args.action == "promote" else "user"
+    try:
+        user_id = set_role(args.email, role)
+    except AppError as error:
+        print(f"odyssey users {args.action}: {error.message}", file=sys.stderr)
+        return 1
+    print(f"user {user_id} now has the role {role}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="odyssey", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -106,7 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = commands.add_parser("migrate", help="apply database migrations")
     migrate.set_defaults(handler=cmd_migrate)
 
-    refresh = commands.add_parser("refresh", help="enqueue a GitHub refresh and follow it")
+    refresh = commands.add_parser("refresh", help="enqueue a refresh and follow it")
+    refresh.add_argument("--source", choices=["github", "gitlab"], default="github")
     refresh.add_argument("--no-follow", dest="follow", action="store_false")
     refresh.add_argument("--timeout", type=float, default=1800.0, help="seconds to follow")
     refresh.set_defaults(handler=cmd_refresh)
@@ -133,6 +161,22 @@ def build_parser() -> argparse.ArgumentParser:
         "rebuild-index", help="build a new index from PostgreSQL and swap the alias"
     )
     rebuild.set_defaults(handler=cmd_rebuild_index)
+
+    repos.add_parser(commands)
+
+    graphql_schema = commands.add_parser(
+        "graphql-schema", help="write the GraphQL schema to graphql_api/schema.graphql"
+    )
+    graphql_schema.add_argument(
+        "--check", action="store_true", help="exit 1 if the file differs from the code"
+    )
+    graphql_schema.set_defaults(handler=cmd_graphql_schema)
+    users = commands.add_parser("users", help="grant or remove the admin role")
+    users.add_argument("action", choices=["promote", "demote"])
+    users.add_argument("email", help="email of a registered account")
+    users.set_defaults(handler=cmd_users)
+    sync_commands.add_parsers(commands)
+    digests.add_parser(commands)
     return parser
 
 

@@ -8,6 +8,7 @@ import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import CurrentMessage
 
+from core.job_metrics import JobMetrics
 from core.settings import get_settings
 
 # Messages held by a worker that sends no heartbeat for this long go back to
@@ -28,6 +29,7 @@ def build_broker() -> RedisBroker:
         maintenance_chance=MAINTENANCE_CHANCE,
     )
     broker.add_middleware(CurrentMessage())
+    broker.add_middleware(JobMetrics())
     return broker
 
 

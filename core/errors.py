@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger(__name__)
@@ -44,9 +45,23 @@ class Forbidden(AppError):
     code = "forbidden"
 
 
+class Conflict(AppError):
+    status_code = 409
+    code = "conflict"
+
+
 class ServiceUnavailable(AppError):
     status_code = 503
     code = "service_unavailable"
+
+
+class TooManyRequests(AppError):
+    status_code = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after  # seconds, sent as the Retry-After header
 
 
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict:
@@ -57,6 +72,8 @@ def _app_error(request: Request, error: AppError) -> JSONResponse:
     if error.status_code >= 500:
         logger.error("%s %s failed: %s", request.method, request.url.path, error.message)
     headers = {"Retry-After": "5"} if error.status_code == 503 else None
+    if isinstance(error, TooManyRequests):
+        headers = {"Retry-After": str(error.retry_after)}
     return JSONResponse(
         error_body(error.code, error.message, error.details),
         status_code=error.status_code,
@@ -88,6 +105,24 @@ def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse
     )
 
 
+def _data_error(request: Request, error: DataError) -> JSONResponse:
+    # PostgreSQL rejected a value taken from the request, such as an id above
+    # the 32-bit integer range, so the caller gets a 400 instead of a 500.
+    logger.info(
+        "%s %s: the database rejected a request value: %s",
+        request.method,
+        request.url.path,
+        type(error.orig).__name__,
+    )
+    return JSONResponse(
+        error_body(
+            "invalid_parameter",
+            "a value in the request is out of range or has the wrong format",
+        ),
+        status_code=400,
+    )
+
+
 def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
     logger.exception("unhandled error in %s %s", request.method, request.url.path)
     return JSONResponse(
@@ -100,4 +135,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(DataError, _data_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)

@@ -2,15 +2,31 @@
 
 import logging
 
+from core.json_logging import JsonFormatter
+from core.log_context import ContextFilter
 from core.settings import get_settings
 
 
 def configure_logging() -> None:
+    settings = get_settings()
     logging.basicConfig(
-        level=get_settings().log_level.upper(),
+        level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
+    apply_log_format()
     # The Elasticsearch transport logs every request at INFO.
     logging.getLogger("elastic_transport").setLevel(logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def apply_log_format() -> None:
+    """Add request and job ids to the root handlers, and format them as JSON when
+    `LOG_FORMAT=json`. Dramatiq worker processes call this after setting up
+    their own handlers."""
+    json_format = get_settings().log_format == "json"
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(item, ContextFilter) for item in handler.filters):
+            handler.addFilter(ContextFilter())
+        if json_format:
+            handler.setFormatter(JsonFormatter())

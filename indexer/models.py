@@ -33,6 +33,11 @@ class Repository(SQLModel, table=True):
     language: str | None = None
     stars: int = 0
     archived: bool = False
+    forks: int = 0
+    topics: list[str] = Field(default_factory=list, sa_column=Column(ARRAY(String)))
+    license_spdx: str | None = Field(default=None, max_length=64)
+    license_name: str | None = None
+    pushed_at: datetime | None = Field(default=None, sa_column=_timestamp())
     created_at: datetime | None = Field(default=None, sa_column=_timestamp())
     updated_at: datetime | None = Field(default=None, sa_column=_timestamp())
     fetched_at: datetime = Field(default_factory=utc_now, sa_column=_timestamp(False))
@@ -81,6 +86,9 @@ class Issue(SQLModel, table=True):
     # The refresh job that last saw this issue in a search result; the
     # reconciliation step checks issues that a complete refresh did not see.
     last_seen_job: str | None = Field(default=None, max_length=36, index=True)
+    # When a search or a lookup by id last fetched this issue; incremental
+    # refreshes re-check the open issues with the oldest value first.
+    last_checked_at: datetime | None = Field(default=None, sa_column=_timestamp())
 
 
 class IssueLabel(SQLModel, table=True):
@@ -99,6 +107,9 @@ class RefreshJob(SQLModel, table=True):
     source: str = Field(max_length=16)
     # queued -> running -> reconciling -> completed | partial | failed
     status: str = Field(default="queued", max_length=16)
+    # "full" searches everything and reconciles unseen issues; "incremental"
+    # searches what changed since the source's watermark.
+    mode: str = Field(default="full", max_length=16)
     query: str = ""
     windows_planned: int = 0
     issues_seen: int = 0

@@ -474,6 +474,25 @@ BEGINNER_SEARCH_LABELS: tuple[str, ...] = (
     "[skill-level] beginner",
 )
 
+# GitLab's `labels` filter needs every listed label on an issue (AND) and
+# compares whole names, so each spelling is its own query. GitLab's own
+# spellings come first. "Seeking community contributions" marks help wanted:
+# its issues are stored and enter the index only with a beginner label too.
+GITLAB_SEARCH_LABELS: tuple[str, ...] = (
+    "quick win",
+    "quick win::first-time contributor",
+    "Seeking community contributions",
+    "Newcomers",
+    "Beginner",
+    "good first issue",
+    "Good First Issue",
+    "good-first-issue",
+    "first-timers-only",
+    "beginner",
+    "newcomers",
+    "easy",
+)
+
 # ---------------------------------------------------------------------------
 # Languages
 # ---------------------------------------------------------------------------

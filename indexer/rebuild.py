@@ -1,13 +1,16 @@
 """Rebuild the issue index from PostgreSQL without downtime.
 
 The new index is loaded with replicas and refresh off, its settings restored,
-and then the alias moves to it in one atomic update. A half-built index is
-deleted when the rebuild fails. The rebuild holds the index-writer lock, so
-regular index writes wait (their jobs retry) instead of landing in the old
-index after it was copied.
+and then the alias moves to it in one atomic update, but only when the new
+index holds exactly as many documents as were loaded into it. A half-built
+index is deleted when the rebuild fails. The rebuild holds the index-writer
+lock, so regular index writes wait (their jobs retry until the lock is free)
+instead of landing in the old index after it was copied; the retried writes
+then go to the new index through the alias.
 """
 
 import logging
+import time
 
 from sqlalchemy import select
 
@@ -20,10 +23,18 @@ from indexer.models import Issue
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 1000
 from indexer.refresh import WRITER_LOCK
+
+BATCH_SIZE = 1000
 # Seconds; the lock expires on its own if a rebuilding process dies.
 REBUILD_LOCK_TIMEOUT = 3600
+# Seconds between the alias swap and deleting the old index, so searches that
+# resolved the alias just before the swap can finish on the old index.
+OLD_INDEX_GRACE = 2.0
+
+
+class DocumentCountMismatch(RuntimeError):
+    """The new index holds a different number of documents than were loaded."""
 
 
 def rebuild_index() -> int:
@@ -45,9 +56,8 @@ def rebuild_index() -> int:
         count = _load_all(new_index)
         client.indices.put_settings(index=new_index, settings={"index": {"refresh_interval": None}})
         client.indices.refresh(index=new_index)
+        check_document_count(new_index, count)
         old = search_index.swap_alias(client, new_index)
-        for name in old:
-            client.indices.delete(index=name)
         search_index.bump_generation()
     except Exception:
         logger.exception("index rebuild failed; deleting the half-built index %s", new_index)
@@ -55,8 +65,21 @@ def rebuild_index() -> int:
         raise
     finally:
         lock.release()
-    logger.info("rebuilt index %s with %d issues", new_index, count)
+    time.sleep(OLD_INDEX_GRACE)
+    for name in old:
+        client.indices.delete(index=name, ignore_unavailable=True)
+    logger.info("rebuilt index %s with %d issues; deleted %s", new_index, count, old)
     return count
+
+
+def check_document_count(index: str, expected: int) -> None:
+    """Raise `DocumentCountMismatch` unless `index` holds `expected` documents."""
+    actual = int(get_elasticsearch().count(index=index)["count"])
+    if actual != expected:
+        raise DocumentCountMismatch(
+            f"index {index} holds {actual} documents but {expected} were loaded; "
+            "the alias was not moved"
+        )
 
 
 def _load_all(index: str) -> int:

@@ -25,6 +25,11 @@ class FetchedRepository:
     archived: bool = False
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    forks: int = 0
+    topics: tuple[str, ...] = ()
+    license_spdx: str | None = None
+    license_name: str | None = None
+    pushed_at: datetime | None = None
 
 
 @dataclass(frozen=True)

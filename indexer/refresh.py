@@ -5,27 +5,39 @@ plan: split the label searches into windows and record one first page each.
 fetch: store one search page, record the next page, then index the issues.
 finish: once no page is pending, re-check issues that the refresh did not see
 (closed, relabelled or deleted upstream) and drop them from the index.
+
+A full refresh searches every open issue and its finish step re-checks every
+stored open issue it did not see (the reconciliation sweep). An incremental
+refresh searches only issues updated since the source's watermark, closed ones
+included, and its finish step re-checks a bounded batch of the open issues
+checked longest ago, because absence from an incremental search proves nothing.
 """
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select, update
 
+from core.broker import enqueue
 from core.database import session_scope
 from core.settings import get_settings
 from core.redis_client import get_redis
-from indexer import refresh_jobs, search_index, store
+from indexer import refresh_jobs, search_index, source_state, store
 from indexer.documents import build_document, document_id, is_searchable
 from indexer.github import queries
 from indexer.github.client import GitHubClient
 from indexer.github.parse import SOURCE, parse_issue
-from indexer.github.search_plan import label_queries, split_into_windows
+from indexer.github.search_plan import (
+    INCREMENTAL_QUALIFIERS,
+    label_queries,
+    split_into_windows,
+)
 from indexer.models import Issue, RefreshJob, RefreshPage
 from indexer.normalize import BEGINNER_SEARCH_LABELS
+from indexer.tracked.github import tracked_repository_queries
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +62,19 @@ def plan_refresh(job_id: str, client: GitHubClient) -> list[int]:
         if job is None or job.status not in ("queued", "running"):
             logger.info("refresh %s is not waiting to be planned; skipping", job_id)
             return []
+        mode = job.mode
+        since = source_state.watermark(session, SOURCE)
+        if mode == source_state.INCREMENTAL and since is None:
+            # Nothing to be incremental to: the first refresh is a full one.
+            logger.info("refresh %s has no watermark; running a full refresh", job_id)
+            job.mode = mode = source_state.FULL
     settings = get_settings()
     start = date.fromisoformat(settings.github_search_since)
     windows = []
-    for query in label_queries(list(BEGINNER_SEARCH_LABELS)):
+    queries = search_queries(mode, since)
+    if mode == source_state.FULL:
+        queries += tracked_repository_queries(client)
+    for query in queries:
         windows += split_into_windows(client, query, start, date.today())
     with session_scope() as session:
         refresh_jobs.add_pages(session, job_id, [w.query for w in windows])
@@ -67,12 +88,28 @@ def plan_refresh(job_id: str, client: GitHubClient) -> list[int]:
     return pending
 
 
-def fetch_page(page_id: int, client: GitHubClient) -> PageOutcome:
+def search_queries(mode: str, since: datetime | None) -> list[str]:
+    """Build the label queries of a refresh; an incremental one adds `updated:>=`."""
+    labels = list(BEGINNER_SEARCH_LABELS)
+    if mode != source_state.INCREMENTAL or since is None:
+        return label_queries(labels)
+    margin = timedelta(seconds=get_settings().sync_safety_margin)
+    moment = (since - margin).astimezone(timezone.utc)
+    updated = f"updated:>={moment.strftime('%Y-%m-%dT%H:%M:%SZ')}"
+    return label_queries(labels, extra=updated, qualifiers=INCREMENTAL_QUALIFIERS)
+
+
+def fetch_page(
+    page_id: int,
+    client: GitHubClient | None,
+    store_page: Callable[[int, str, str, str], None] | None = None,
+) -> PageOutcome:
     """Fetch one search page, store it, index it and record the next page.
 
     The page row moves pending -> stored -> done. A redelivered job resumes
     where the last one stopped: a stored page is indexed from its recorded
-    issue ids without fetching it again.
+    issue ids without fetching it again. Another source passes its own
+    `store_page(page_id, job_id, search_query, cursor)`.
     """
     with session_scope() as session:
         page = session.get(RefreshPage, page_id)
@@ -83,7 +120,10 @@ def fetch_page(page_id: int, client: GitHubClient) -> PageOutcome:
         search_query, cursor = page.search_query, page.cursor
     if status in ("done", "failed"):
         return PageOutcome(job_settled=True)
-    if status == "pending":
+    if status == "pending" and store_page is not None:
+        store_page(page_id, job_id, search_query, cursor)
+    elif status == "pending":
+        assert client is not None
         _fetch_and_store(page_id, job_id, search_query, cursor, client)
 
     with session_scope() as session:
@@ -185,7 +225,11 @@ def _index_issues(issue_ids: list[int]) -> tuple[int, int]:
             documents.append(build_document(issue, repository, labels))
         else:
             deletions.append(document_id(issue.source, issue.external_id))
-    return search_index.write_documents(documents, deletions)
+    written = search_index.write_documents(documents, deletions)
+    if documents:  # saved-search alerts match the documents just written
+        doc_ids = [document["doc_id"] for document in documents]
+        enqueue("match_saved_searches", doc_ids, queue_name="alerts")
+    return written
 
 
 def finish_refresh(job_id: str, client: GitHubClient) -> None:
@@ -193,6 +237,9 @@ def finish_refresh(job_id: str, client: GitHubClient) -> None:
     with session_scope() as session:
         if not refresh_jobs.claim_for_reconciliation(session, job_id):
             return
+        job = session.get(RefreshJob, job_id)
+        assert job is not None  # the claim above updated its row
+        mode, started_at, source = job.mode, job.created_at, job.source
         failed = session.execute(
             select(RefreshPage.id).where(
                 RefreshPage.job_id == job_id, RefreshPage.status == "failed"
@@ -200,14 +247,17 @@ def finish_refresh(job_id: str, client: GitHubClient) -> None:
         ).first()
     if failed is not None:
         # Issues in failed windows were not seen, so absence proves nothing.
+        error = "some search pages failed; see refresh_page"
         with session_scope() as session:
-            refresh_jobs.set_status(
-                session, job_id, "partial", error="some search pages failed; see refresh_page"
-            )
+            refresh_jobs.set_status(session, job_id, "partial", error=error)
+            source_state.record_unsuccessful(session, source, "partial", error)
         logger.warning("refresh %s finished partially: some pages failed", job_id)
         return
     try:
-        removed = reconcile_unseen(job_id, client)
+        if mode == source_state.INCREMENTAL:
+            removed = recheck_oldest(job_id, client)
+        else:
+            removed = reconcile_unseen(job_id, client)
     except Exception:
         # Hand the job back, so the retried message can claim it again.
         with session_scope() as session:
@@ -223,7 +273,10 @@ def finish_refresh(job_id: str, client: GitHubClient) -> None:
             )
         )
         refresh_jobs.set_status(session, job_id, "completed")
-    logger.info("refresh %s completed; %d issues left the index", job_id, removed)
+        source_state.record_completed(session, source, started_at, mode)
+    logger.info(
+        "%s refresh %s completed; %d issues left the index", mode, job_id, removed
+    )
 
 
 def reconcile_unseen(job_id: str, client: GitHubClient) -> int:
@@ -239,26 +292,60 @@ def reconcile_unseen(job_id: str, client: GitHubClient) -> int:
         ).all()
     removed = 0
     for start in range(0, len(unseen), RECONCILE_BATCH):
-        batch = unseen[start : start + RECONCILE_BATCH]
-        data = client.execute(
-            queries.ISSUES_BY_ID,
-            {"ids": [external_id for _, external_id in batch]},
-            allow_not_found=True,
-        )
-        fetched = {}
-        for node in data["nodes"]:
-            issue = parse_issue(node)
-            if issue is not None:
-                fetched[issue.external_id] = issue
-        deleted_ids = [issue_id for issue_id, ext in batch if ext not in fetched]
-        with session_scope() as session:
-            updated_ids = store.upsert_issues(session, list(fetched.values()))
-            deleted_docs = [
-                document_id(SOURCE, ext) for issue_id, ext in batch if ext not in fetched
-            ]
-            store.delete_issues(session, deleted_ids)
-        with index_writer_lock():
-            _, deleted_updated = _index_issues(updated_ids)
-            search_index.write_documents([], deleted_docs)
-        removed += deleted_updated + len(deleted_docs)
+        batch = [(row[0], row[1]) for row in unseen[start : start + RECONCILE_BATCH]]
+        removed += recheck_issues(batch, client)
     return removed
+
+
+def recheck_oldest(job_id: str, client: GitHubClient) -> int:
+    """Re-fetch the open issues checked longest ago, at most
+    `sync_recheck_batch` of them and none that this refresh saw; return how
+    many left the index. Over successive incremental refreshes this finds
+    issues that were relabelled, deleted or transferred, which an `updated:`
+    search cannot return."""
+    limit = get_settings().sync_recheck_batch
+    if limit == 0:
+        return 0
+    with session_scope() as session:
+        oldest = session.execute(
+            select(Issue.id, Issue.external_id)
+            .where(
+                Issue.source == SOURCE,
+                Issue.state == "open",
+                (Issue.last_seen_job != job_id) | Issue.last_seen_job.is_(None),
+            )
+            .order_by(Issue.last_checked_at.asc().nulls_first(), Issue.id)
+            .limit(limit)
+        ).all()
+    removed = 0
+    for start in range(0, len(oldest), RECONCILE_BATCH):
+        batch = [(row[0], row[1]) for row in oldest[start : start + RECONCILE_BATCH]]
+        removed += recheck_issues(batch, client)
+    logger.info("refresh %s re-checked %d open issues", job_id, len(oldest))
+    return removed
+
+
+def recheck_issues(batch: list[tuple[int, str]], client: GitHubClient) -> int:
+    """Fetch up to 100 issues by id, store the ones GitHub returns, delete the
+    others, and update the index; return how many left the index."""
+    if not batch:
+        return 0
+    data = client.execute(
+        queries.ISSUES_BY_ID,
+        {"ids": [external_id for _, external_id in batch]},
+        allow_not_found=True,
+    )
+    fetched = {}
+    for node in data["nodes"]:
+        issue = parse_issue(node)
+        if issue is not None:
+            fetched[issue.external_id] = issue
+    deleted_ids = [issue_id for issue_id, ext in batch if ext not in fetched]
+    deleted_docs = [document_id(SOURCE, ext) for _, ext in batch if ext not in fetched]
+    with session_scope() as session:
+        updated_ids = store.upsert_issues(session, list(fetched.values()))
+        store.delete_issues(session, deleted_ids)
+    with index_writer_lock():
+        _, deleted_updated = _index_issues(updated_ids)
+        search_index.write_documents([], deleted_docs)
+    return deleted_updated + len(deleted_docs)

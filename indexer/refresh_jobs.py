@@ -32,9 +32,12 @@ class RefreshProgress:
     finished_at: datetime | None
 
 
-def create_job(session: Session, source: str) -> tuple[RefreshJob, bool]:
-    """Return the active job of `source`, or create one, and whether the job
-    is new. One refresh per source runs at a time."""
+def create_job(
+    session: Session, source: str, mode: str = "full"
+) -> tuple[RefreshJob, bool]:
+    """Return the active job of `source`, or create one in `mode` ("full" or
+    "incremental"), and whether the job is new. One refresh per source runs
+    at a time."""
     active = (
         session.execute(
             select(RefreshJob)
@@ -46,7 +49,7 @@ def create_job(session: Session, source: str) -> tuple[RefreshJob, bool]:
     )
     if active is not None:
         return active, False
-    job = RefreshJob(id=str(uuid.uuid4()), source=source)
+    job = RefreshJob(id=str(uuid.uuid4()), source=source, mode=mode)
     session.add(job)
     session.flush()
     return job, True

@@ -1,14 +1,15 @@
 """REST routes that start and follow refreshes."""
 
 from datetime import datetime
+from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from accounts.dependencies import AdminDep
 from core.broker import enqueue
 from core.database import session_scope
-from core.errors import NotFound
+from core.errors import InvalidParameter, NotFound
 from indexer import refresh_jobs
 
 router = APIRouter(prefix="/v1/refresh", tags=["refresh"])
@@ -29,18 +30,25 @@ class RefreshJobOut(BaseModel):
     finished_at: datetime | None
 
 
-def start_refresh(source: str = "github") -> tuple[str, bool]:
+# The actor that plans a refresh of each source, enqueued by name.
+PLAN_ACTORS = {"github": "plan_refresh", "gitlab": "plan_gitlab_refresh"}
+RefreshSource = Literal["github", "gitlab"]
+
+
+def start_refresh(source: str = "github", mode: str = "full") -> tuple[str, bool]:
     """Create a refresh job (or return the running one) and enqueue its
     planning after the job row committed; return (job id, created)."""
     with session_scope() as session:
-        job, created = refresh_jobs.create_job(session, source)
+        job, created = refresh_jobs.create_job(session, source, mode)
         job_id = job.id
     if created:
-        enqueue("plan_refresh", job_id)
+        enqueue(PLAN_ACTORS.get(source, "plan_refresh"), job_id)
     return job_id, created
 
 
 def get_progress(job_id: str) -> RefreshJobOut:
+    if "\x00" in job_id:
+        raise InvalidParameter("refresh job id must not contain NUL characters")
     with session_scope() as session:
         progress = refresh_jobs.job_progress(session, job_id)
     if progress is None:
@@ -49,13 +57,16 @@ def get_progress(job_id: str) -> RefreshJobOut:
 
 
 @router.post("", status_code=202, response_model=RefreshJobOut)
-def post_refresh(_: AdminDep) -> RefreshJobOut:
-    """Start a refresh of the GitHub source; requires the admin token.
+def post_refresh(
+    _: AdminDep, source: RefreshSource = Query(default="github")
+) -> RefreshJobOut:
+    """Start a refresh of one source (`github` or `gitlab`); requires the
+    admin token.
 
     While a refresh is queued or running, the response is that job instead of
     a new one.
     """
-    job_id, _created = start_refresh()
+    job_id, _created = start_refresh(source)
     return get_progress(job_id)
 
 

@@ -21,7 +21,7 @@ from core.settings import PROJECT_ROOT, get_settings
 
 logger = logging.getLogger(__name__)
 
-MAPPING_PATH = PROJECT_ROOT / "mappings" / "issues_v1.json"
+MAPPING_PATH = PROJECT_ROOT / "mappings" / "issues_v2.json"
 # Redis key bumped after every write; search cache keys contain it, so cached
 # results of an older index state are never served.
 GENERATION_KEY = "search:index-generation"

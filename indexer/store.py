@@ -41,6 +41,11 @@ def upsert_repositories(
             "archived": repo.archived,
             "created_at": repo.created_at,
             "updated_at": repo.updated_at,
+            "forks": repo.forks,
+            "topics": list(repo.topics),
+            "license_spdx": repo.license_spdx,
+            "license_name": repo.license_name,
+            "pushed_at": repo.pushed_at,
             "fetched_at": now,
         }
         for _, repo in sorted(unique.items())
@@ -117,6 +122,7 @@ def _issue_row(issue: FetchedIssue, repository_id: int, job_id: str | None) -> d
         "first_seen_at": now,
         "last_seen_at": now,
         "last_seen_job": job_id,
+        "last_checked_at": now,
     }
 
 

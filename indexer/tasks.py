@@ -10,23 +10,45 @@ import dramatiq
 import pybreaker
 
 from core.broker import broker  # noqa: F401  (binds the actors to the Redis broker)
-from indexer import refresh, refresh_jobs, search_index
+from indexer import refresh, refresh_jobs, search_index, source_state
 from indexer.github.client import GitHubClient
 from indexer.github.errors import GitHubAuthError, GitHubQueryError, RateLimitExhausted
 from core.database import session_scope
+from indexer.models import RefreshJob
 
 logger = logging.getLogger(__name__)
 
 # Errors that another attempt cannot fix; the page is marked failed at once.
 PERMANENT_ERRORS = (GitHubAuthError, GitHubQueryError, RateLimitExhausted)
 PAGE_RETRIES = 8
+INDEX_RETRIES = 10
+FINISH_RETRIES = 5
 # Milliseconds; a breaker that is open stays so for 30 s, so late retries wait longer.
 RETRY_MIN_BACKOFF = 1_000
 RETRY_MAX_BACKOFF = 120_000
 
 
 def _retry_when(retries: int, exception: Exception) -> bool:
+    if isinstance(exception, refresh.IndexLocked):
+        return True
     return retries < PAGE_RETRIES and not isinstance(exception, PERMANENT_ERRORS)
+
+
+def retry_index_write(retries: int, exception: Exception) -> bool:
+    """Retry without a count limit while a rebuild holds the index-writer lock.
+
+    The rebuild lock expires after `indexer.rebuild.REBUILD_LOCK_TIMEOUT`, so
+    the retries end; a count limit could drop an update during a long rebuild.
+    """
+    return isinstance(exception, refresh.IndexLocked) or retries < INDEX_RETRIES
+
+
+def _record_failure(job_id: str, error: str) -> None:
+    with session_scope() as session:
+        refresh_jobs.set_status(session, job_id, "failed", error=error[:500])
+        job = session.get(RefreshJob, job_id)
+        if job is not None:
+            source_state.record_unsuccessful(session, job.source, "failed", error)
 
 
 @dramatiq.actor(max_retries=3, time_limit=600_000, on_failure="plan_failed")
@@ -38,8 +60,7 @@ def plan_refresh(job_id: str) -> None:
             page_ids = refresh.plan_refresh(job_id, client)
     except PERMANENT_ERRORS as error:
         logger.error("refresh %s failed while planning: %s", job_id, error)
-        with session_scope() as session:
-            refresh_jobs.set_status(session, job_id, "failed", error=str(error))
+        _record_failure(job_id, str(error))
         return
     for page_id in page_ids:
         fetch_page.send(page_id)
@@ -53,8 +74,7 @@ def plan_failed(message_data: dict, exception_data: dict) -> None:
     job_id = message_data["args"][0]
     error = f"{exception_data.get('type')}: {exception_data.get('message')}"
     logger.error("refresh %s failed while planning, after retries: %s", job_id, error)
-    with session_scope() as session:
-        refresh_jobs.set_status(session, job_id, "failed", error=error[:500])
+    _record_failure(job_id, error)
 
 
 @dramatiq.actor(
@@ -98,7 +118,7 @@ def _settle_failed_page(page_id: int, error: str) -> None:
         finish_refresh.send(job_id)
 
 
-@dramatiq.actor(min_backoff=500, max_backoff=30_000, max_retries=10)
+@dramatiq.actor(min_backoff=500, max_backoff=30_000, retry_when=retry_index_write)
 def index_issues(issue_ids: list[int]) -> None:
     """Index stored issues, or delete them from the index when they no longer
     qualify."""
@@ -106,8 +126,19 @@ def index_issues(issue_ids: list[int]) -> None:
     logger.info("indexed %d issues, removed %d from the index", indexed, deleted)
 
 
-@dramatiq.actor(time_limit=1_800_000, max_retries=5, min_backoff=5_000)
+@dramatiq.actor(
+    time_limit=1_800_000,
+    min_backoff=5_000,
+    max_backoff=60_000,
+    retry_when=lambda retries, error: (
+        isinstance(error, refresh.IndexLocked) or retries < FINISH_RETRIES
+    ),
+)
 def finish_refresh(job_id: str) -> None:
     """Reconcile issues the refresh did not see, then mark the job finished."""
     with GitHubClient() as client:
         refresh.finish_refresh(job_id, client)
+
+
+import indexer.gitlab.tasks  # noqa: E402,F401  (declares the GitLab actors)
+import webhooks.tasks  # noqa: E402,F401  (declares the webhook actors)

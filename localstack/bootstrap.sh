@@ -20,6 +20,8 @@ if ! compgen -G "/usr/lib/jvm/java-17-openjdk-*/bin/java" >/dev/null \
 fi
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
+# Headless Chromium for the web UI's end-to-end test (tests/test_web_e2e.py).
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 command -v python3 >/dev/null || missing+=(python3)
 # Debian splits venv and ensurepip out of python3.
 if [[ ! -x .venv/bin/python ]] && ! python3 -c 'import ensurepip' 2>/dev/null; then
@@ -51,6 +53,25 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$wanted" ]]; then
     echo "Installing the project into .venv"
     .venv/bin/python -m pip install --quiet -e ".[dev]"
     echo "$wanted" >"$stamp"
+fi
+
+# The API serves the web UI from web/dist. npm and Vite take several seconds
+# even when nothing changed, so each runs only when its inputs differ from the
+# last successful run.
+web_lock_stamp=web/node_modules/.odyssey-package-lock.sha256
+web_lock_wanted="$(cat web/package.json web/package-lock.json | sha256sum | cut -d' ' -f1)"
+if [[ ! -f "$web_lock_stamp" || "$(cat "$web_lock_stamp")" != "$web_lock_wanted" ]]; then
+    echo "Installing the web UI's npm packages"
+    (cd web && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$web_lock_wanted" >"$web_lock_stamp"
+fi
+web_build_stamp=web/dist/.odyssey-sources.sha256
+web_build_wanted="$(find web/index.html web/vite.config.js web/package-lock.json web/src web/public \
+    -type f 2>/dev/null | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1)"
+if [[ ! -f "$web_build_stamp" || "$(cat "$web_build_stamp")" != "$web_build_wanted" ]]; then
+    echo "Building the web UI into web/dist"
+    (cd web && npm run build --silent)
+    echo "$web_build_wanted" >"$web_build_stamp"
 fi
 
 exec .venv/bin/python -m localstack up

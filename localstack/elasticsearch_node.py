@@ -144,6 +144,9 @@ class Elasticsearch(Service):
                 stdin=subprocess.DEVNULL,
                 stdout=console,
                 stderr=subprocess.STDOUT,
+                # Its own session, so Ctrl+C in the terminal that ran `up`
+                # (for example during the demo) does not stop the node.
+                start_new_session=True,
             )
 
     def _write_config(self) -> None:

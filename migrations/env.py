@@ -5,6 +5,10 @@ from sqlmodel import SQLModel
 
 import accounts.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 import indexer.models  # noqa: F401
+import tracking.models  # noqa: F401
+import indexer.tracked.models  # noqa: F401
+import indexer.sync_models  # noqa: F401
+import alerts.models  # noqa: F401
 from core.database import get_engine
 
 target_metadata = SQLModel.metadata

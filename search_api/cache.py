@@ -9,6 +9,7 @@ import logging
 
 from redis.exceptions import RedisError
 
+from core.metrics import SEARCH_CACHE_LOOKUPS
 from core.redis_client import get_redis
 from core.settings import get_settings
 from indexer.search_index import GENERATION_KEY
@@ -31,7 +32,9 @@ def get_cached(fingerprint: str, size: int) -> tuple[str | None, str | None]:
         redis = get_redis()
         generation = redis.get(GENERATION_KEY) or "0"
         key = cache_key(generation, fingerprint, size)
-        return key, redis.get(key)
+        cached = redis.get(key)
+        SEARCH_CACHE_LOOKUPS.labels("hit" if cached else "miss").inc()
+        return key, cached
     except RedisError as error:
         logger.warning("search cache read failed, serving uncached: %s", error)
         return None, None

@@ -1,6 +1,7 @@
 """Liveness and readiness probes."""
 
 import logging
+from collections.abc import Callable
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -36,14 +37,19 @@ def _check_redis() -> None:
     get_redis().ping()
 
 
-@router.get("/readyz")
-def readyz() -> JSONResponse:
-    """Report ready when Elasticsearch, PostgreSQL and Redis all respond."""
-    checks = {
+def readiness_checks() -> dict[str, Callable[[], None]]:
+    """The checks of `/readyz`, also run by `python -m core.probe`."""
+    return {
         "elasticsearch": _check_elasticsearch,
         "postgres": _check_postgres,
         "redis": _check_redis,
     }
+
+
+@router.get("/readyz")
+def readyz() -> JSONResponse:
+    """Report ready when Elasticsearch, PostgreSQL and Redis all respond."""
+    checks = readiness_checks()
     results: dict[str, str] = {}
     for name, check in checks.items():
         try:

@@ -11,6 +11,7 @@ class SortOrder(str, Enum):
     relevance = "relevance"
     newest = "newest"
     updated = "updated"
+    stars = "stars"
 
 
 class Freshness(str, Enum):
@@ -53,6 +54,12 @@ class SearchParams:
     created_after: datetime | None = None
     updated_after: datetime | None = None
     include_assigned: bool = False
+    # Repository facts: at least this many stars, a push within this period,
+    # any of these topics, any of these SPDX licence ids.
+    min_stars: int | None = None
+    pushed_within: Freshness | None = None
+    topics: tuple[str, ...] = ()
+    licenses: tuple[str, ...] = ()
     sort: SortOrder = SortOrder.relevance
     size: int = 20
 
@@ -63,4 +70,25 @@ class SearchParams:
         data.pop("size")
         data["facets"] = {k: sorted(v) for k, v in sorted(self.facets.items()) if v}
         encoded = json.dumps(data, sort_keys=True, default=str)
+        return hashlib.sha256(encoded.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Personalization:
+    """The signed-in caller's part of a search: issues to hide (API ids) and
+    languages whose issues rank higher. Searches with it are never cached."""
+
+    hide_tracked: bool = False
+    excluded_ids: tuple[str, ...] = ()
+    boost_languages: tuple[str, ...] = ()
+
+    @property
+    def is_active(self) -> bool:
+        return self.hide_tracked or bool(self.boost_languages)
+
+    def fingerprint(self, base: str) -> str:
+        """Extend a SearchParams fingerprint. The excluded ids are left out, so
+        a cursor stays valid when the caller tracks another issue meanwhile."""
+        data = {"hide": self.hide_tracked, "boost": sorted(self.boost_languages)}
+        encoded = base + json.dumps(data, sort_keys=True)
         return hashlib.sha256(encoded.encode()).hexdigest()[:32]

@@ -13,6 +13,7 @@ from search_api.params import (
     FRESHNESS_RANGES,
     NO_LANGUAGE,
     Freshness,
+    Personalization,
     SearchParams,
     SortOrder,
 )
@@ -23,6 +24,7 @@ SORTS: dict[SortOrder, list[dict[str, Any]]] = {
     SortOrder.relevance: [{"_score": "desc"}, {"created_at": "desc"}, {"doc_id": "asc"}],
     SortOrder.newest: [{"created_at": "desc"}, {"doc_id": "asc"}],
     SortOrder.updated: [{"updated_at": "desc"}, {"doc_id": "asc"}],
+    SortOrder.stars: [{"stars": "desc"}, {"created_at": "desc"}, {"doc_id": "asc"}],
 }
 HIGHLIGHT = {
     "fields": {"body": {"fragment_size": 160, "number_of_fragments": 1}},
@@ -31,6 +33,10 @@ HIGHLIGHT = {
     "encoder": "html",
 }
 SOURCE_FIELDS = {"excludes": ["body", "title_suggest"]}
+# Score added to hits in a preferred language when ranking by preferences.
+# Without query text every other hit scores 1, so preferred languages come
+# first; with query text the boost is weighed against the match score.
+LANGUAGE_BOOST = 3.0
 
 
 def text_query(q: str) -> dict[str, Any]:
@@ -44,7 +50,7 @@ def text_query(q: str) -> dict[str, Any]:
                     "fields": TEXT_FIELDS,
                     "type": "best_fields",
                     "minimum_should_match": "2<-25%",
-                    "fuzziness": "AUTO",
+                    "fuzziness": "AUTO:4,7",  # no typo allowance for words under 4 letters
                     "prefix_length": 1,
                 }
             },
@@ -79,6 +85,21 @@ def base_filters(params: SearchParams) -> list[dict[str, Any]]:
         filters.append({"range": {"created_at": {"gte": params.created_after.isoformat()}}})
     if params.updated_after:
         filters.append({"range": {"updated_at": {"gte": params.updated_after.isoformat()}}})
+    return filters + repository_filters(params)
+
+
+def repository_filters(params: SearchParams) -> list[dict[str, Any]]:
+    """Filters on repository facts: stars, last push, topics and licence."""
+    filters: list[dict[str, Any]] = []
+    if params.min_stars is not None:
+        filters.append({"range": {"stars": {"gte": params.min_stars}}})
+    if params.pushed_within:
+        start = FRESHNESS_RANGES[params.pushed_within]
+        filters.append({"range": {"pushed_at": {"gte": start}}})
+    if params.topics:
+        filters.append({"terms": {"topics": list(params.topics)}})
+    if params.licenses:
+        filters.append({"terms": {"license": list(params.licenses)}})
     return filters
 
 
@@ -127,6 +148,7 @@ def build_search_body(
     *,
     search_after: list[Any] | None = None,
     with_facets: bool = True,
+    personalization: Personalization | None = None,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "query": {"bool": {"must": text_query(params.q), "filter": base_filters(params)}},
@@ -141,4 +163,21 @@ def build_search_body(
         body["aggs"] = facet_aggregations(params)
     if search_after is not None:
         body["search_after"] = search_after
+    if personalization is not None:
+        personalize(body["query"]["bool"], personalization)
     return body
+
+
+def personalize(query: dict[str, Any], personalization: Personalization) -> None:
+    """Hide tracked issues and boost preferred languages in a bool query.
+
+    The ids go into the query, not the post filter, so totals, facet counts and
+    paging all leave the hidden issues out.
+    """
+    if personalization.excluded_ids:
+        query["must_not"] = [{"ids": {"values": list(personalization.excluded_ids)}}]
+    if personalization.boost_languages:
+        languages = [language.lower() for language in personalization.boost_languages]
+        query["should"] = [
+            {"terms": {"language.normalized": languages, "boost": LANGUAGE_BOOST}}
+        ]

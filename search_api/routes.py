@@ -6,12 +6,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from sqlmodel import Session
 
+from accounts.dependencies import OptionalUser
 from core.database import get_session
 from core.errors import InvalidParameter
 from core.settings import get_settings
 from search_api import service
 from search_api.params import Freshness, SearchParams, SortOrder
 from search_api.schemas import IssueDetail, SearchResponse
+from tracking.search_state import Ranking, search_for_caller
 
 router = APIRouter(prefix="/v1", tags=["search"])
 
@@ -49,6 +51,19 @@ def search_params(
     ] = False,
     sort: SortOrder = SortOrder.relevance,
     size: Annotated[int, Query(ge=1, description="Hits per page")] = 20,
+    min_stars: Annotated[
+        int | None, Query(ge=0, description="Only repositories with at least this many stars")
+    ] = None,
+    pushed_within: Annotated[
+        Freshness | None, Query(description="Only repositories pushed to within this period")
+    ] = None,
+    topic: Annotated[
+        list[str], Query(max_length=MAX_FACET_VALUES, description="Repository topic")
+    ] = [],  # noqa: B006
+    license: Annotated[
+        list[str],
+        Query(max_length=MAX_FACET_VALUES, description="SPDX licence id, e.g. MIT"),
+    ] = [],  # noqa: B006
 ) -> SearchParams:
     max_size = get_settings().search_max_page_size
     if size > max_size:
@@ -66,7 +81,7 @@ def search_params(
         "source": source,
         "event": event,
     }
-    for name, values in facets.items():
+    for name, values in {**facets, "topic": topic, "license": license}.items():
         for value in values:
             if not value or len(value) > MAX_FACET_VALUE_LENGTH:
                 raise InvalidParameter(
@@ -80,6 +95,10 @@ def search_params(
         created_after=created_after,
         updated_after=updated_after,
         include_assigned=include_assigned,
+        min_stars=min_stars,
+        pushed_within=pushed_within,
+        topics=tuple(dict.fromkeys(topic)),
+        licenses=tuple(dict.fromkeys(license)),
         sort=sort,
         size=size,
     )
@@ -89,23 +108,52 @@ SearchParamsDep = Annotated[SearchParams, Depends(search_params)]
 CursorParam = Annotated[
     str | None, Query(max_length=4096, description="`next_cursor` of the previous page")
 ]
+HideTrackedParam = Annotated[
+    bool, Query(description="Signed-in callers: leave out the issues you track")
+]
+RankParam = Annotated[
+    Ranking,
+    Query(
+        description="`preferences` ranks issues in your preferred languages first "
+        "when sorting by relevance; anonymous callers get the default ranking"
+    ),
+]
 
 
 @router.get("/search", response_model=SearchResponse)
-def search(params: SearchParamsDep, cursor: CursorParam = None) -> SearchResponse:
+def search(
+    params: SearchParamsDep,
+    user: OptionalUser,
+    session: SessionDep,
+    cursor: CursorParam = None,
+    hide_tracked: HideTrackedParam = False,
+    rank: RankParam = Ranking.default,
+) -> SearchResponse:
     """Search open beginner-friendly issues with full text and facets.
 
     Values inside one facet combine with OR, different facets with AND, and
     each facet's counts ignore that facet's own selection. Issues someone is
-    assigned to are hidden unless `include_assigned=true`.
+    assigned to are hidden unless `include_assigned=true`. For signed-in
+    callers every hit carries `bookmarked` and `my_status`.
     """
-    return service.search_issues(params, cursor)
+    return search_for_caller(
+        session, user, params, cursor, hide_tracked=hide_tracked, ranking=rank
+    )
 
 
 @router.get("/issues", response_model=SearchResponse)
-def list_issues(params: SearchParamsDep, cursor: CursorParam = None) -> SearchResponse:
+def list_issues(
+    params: SearchParamsDep,
+    user: OptionalUser,
+    session: SessionDep,
+    cursor: CursorParam = None,
+    hide_tracked: HideTrackedParam = False,
+    rank: RankParam = Ranking.default,
+) -> SearchResponse:
     """List issues; takes the same parameters and returns the same body as `/v1/search`."""
-    return service.search_issues(params, cursor)
+    return search_for_caller(
+        session, user, params, cursor, hide_tracked=hide_tracked, ranking=rank
+    )
 
 
 @router.get("/issues/{issue_id}", response_model=IssueDetail)

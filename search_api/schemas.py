@@ -25,6 +25,15 @@ class IssueHit(BaseModel):
     snippet: str | None = Field(
         default=None, description="Body fragment with matches wrapped in <mark>, HTML-escaped"
     )
+    bookmarked: bool | None = Field(
+        default=None,
+        description="Whether you track this issue; null for anonymous callers",
+    )
+    my_status: str | None = Field(
+        default=None,
+        examples=["in_progress"],
+        description="Status of your bookmark; null when untracked or anonymous",
+    )
 
 
 class FacetValue(BaseModel):

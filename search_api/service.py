@@ -10,11 +10,12 @@ from sqlmodel import Session
 
 from core.elastic import get_elasticsearch
 from core.errors import InvalidParameter, NotFound, ServiceUnavailable
+from core.metrics import ELASTICSEARCH_QUERY_SECONDS
 from indexer.models import Issue, IssueLabel, Label, Repository
 from indexer.search_index import alias_name
 from search_api import cache
 from search_api.cursor import Cursor, decode_cursor, encode_cursor
-from search_api.params import FACET_FIELDS, SearchParams
+from search_api.params import FACET_FIELDS, Personalization, SearchParams
 from search_api.query_builder import build_search_body
 from search_api.schemas import (
     Facet,
@@ -30,31 +31,60 @@ logger = logging.getLogger(__name__)
 PIT_KEEP_ALIVE = "5m"
 
 
-def search_issues(params: SearchParams, cursor_text: str | None = None) -> SearchResponse:
+def search_issues(
+    params: SearchParams,
+    cursor_text: str | None = None,
+    personalization: Personalization | None = None,
+) -> SearchResponse:
+    """Run a search. First pages are cached in Redis unless the search is
+    personalized, because a personalized page belongs to one user."""
     fingerprint = params.fingerprint()
+    if personalization is not None and personalization.is_active:
+        fingerprint = personalization.fingerprint(fingerprint)
+    else:
+        personalization = None
     if cursor_text:
         cursor = decode_cursor(cursor_text, fingerprint)
-        return _run_search(params, fingerprint, cursor)
+        return _run_search(params, fingerprint, cursor, personalization)
+    if personalization is not None:
+        return _run_search(params, fingerprint, None, personalization)
     key, cached = cache.get_cached(fingerprint, params.size)
     if cached:
         return SearchResponse.model_validate_json(cached)
-    response = _run_search(params, fingerprint, None)
+    response = _run_search(params, fingerprint, None, None)
     if key:
         cache.store_cached(key, response.model_dump_json())
     return response
 
 
 def _run_search(
-    params: SearchParams, fingerprint: str, cursor: Cursor | None
+    params: SearchParams,
+    fingerprint: str,
+    cursor: Cursor | None,
+    personalization: Personalization | None,
 ) -> SearchResponse:
     client = get_elasticsearch()
-    body = build_search_body(params, search_after=cursor.search_after if cursor else None)
+    body = build_search_body(
+        params,
+        search_after=cursor.search_after if cursor else None,
+        personalization=personalization,
+    )
+    # One hit more than the page tells whether a next page exists.
+    body["size"] = params.size + 1
+    pit_id = None
+    if cursor:
+        # The snapshot is opened when a client asks for a second page, so
+        # first pages that are never continued hold no search context.
+        pit_id = cursor.pit_id or _open_point_in_time()
+        if pit_id is None:
+            raise ServiceUnavailable("search is unavailable; try again shortly")
     try:
-        if cursor:
-            body["pit"] = {"id": cursor.pit_id, "keep_alive": PIT_KEEP_ALIVE}
-            result = client.search(**body)
-        else:
-            result = client.search(index=alias_name(), **body)
+        with ELASTICSEARCH_QUERY_SECONDS.labels("search").time():
+            if pit_id:
+                body["pit"] = {"id": pit_id, "keep_alive": PIT_KEEP_ALIVE}
+                result = client.search(**body)
+            else:
+                result = client.search(index=alias_name(), **body)
     except NotFoundError as error:
         if cursor:
             raise InvalidParameter(
@@ -62,19 +92,31 @@ def _run_search(
                 details={"parameter": "cursor"},
             ) from None
         raise ServiceUnavailable("the issue index does not exist yet; run a refresh") from error
-    except (TransportError, ApiError) as error:
+    except ApiError as error:
+        if cursor is None:
+            logger.error("search request failed: %s", error)
+            raise ServiceUnavailable("search is unavailable; try again shortly") from None
+        logger.warning("search with a cursor was rejected: %s", error.message)
+        raise InvalidParameter(
+            "cursor is invalid; repeat the search without a cursor to start again",
+            details={"parameter": "cursor"},
+        ) from None
+    except TransportError as error:
         logger.error("search request failed: %s", error)
         raise ServiceUnavailable("search is unavailable; try again shortly") from None
 
     hits = result["hits"]["hits"]
     total = result["hits"]["total"]["value"]
     next_cursor = None
-    if len(hits) == params.size and hits:
-        pit_id = result.get("pit_id") if cursor else _open_point_in_time()
-        if pit_id:
-            next_cursor = encode_cursor(
-                Cursor(fingerprint=fingerprint, search_after=hits[-1]["sort"], pit_id=pit_id)
+    if len(hits) > params.size:
+        hits = hits[: params.size]
+        next_cursor = encode_cursor(
+            Cursor(
+                fingerprint=fingerprint,
+                search_after=hits[-1]["sort"],
+                pit_id=result.get("pit_id") or "",
             )
+        )
     return SearchResponse(
         total=total,
         hits=[_hit(hit) for hit in hits],
@@ -144,7 +186,7 @@ def _facets(aggregations: dict[str, Any], params: SearchParams) -> list[Facet]:
 
 def get_issue(session: Session, issue_id: str) -> IssueDetail:
     source, _, external_id = issue_id.partition(":")
-    if not source or not external_id:
+    if not source or not external_id or "\x00" in issue_id:
         raise InvalidParameter(
             f"issue id {issue_id!r} is invalid; ids look like 'github:I_kwDO...'",
             details={"parameter": "issue_id"},

@@ -16,15 +16,26 @@ _REDIS_PORT = os.environ.get("ODYSSEY_REDIS_PORT", "56379")
 # Separate names let several test runs share one local stack.
 TEST_DATABASE = os.environ.get("ODYSSEY_TEST_DATABASE", "odyssey_test")
 TEST_REDIS_DB = os.environ.get("ODYSSEY_TEST_REDIS_DB", "1")
-os.environ.setdefault(
-    "DATABASE_URL", f"postgresql+psycopg://odyssey@127.0.0.1:{_POSTGRES_PORT}/{TEST_DATABASE}"
+# The fixtures drop the schema and flush Redis, so the URLs are always built
+# here: an exported DATABASE_URL or REDIS_URL of a real deployment is ignored.
+if "test" not in TEST_DATABASE or TEST_REDIS_DB == "0":
+    raise RuntimeError(
+        f"refusing to run tests on database {TEST_DATABASE!r} and Redis database "
+        f"{TEST_REDIS_DB}: the test database name must contain 'test' and the Redis "
+        "database must not be 0 (the demo's)"
+    )
+os.environ["DATABASE_URL"] = (
+    f"postgresql+psycopg://odyssey@127.0.0.1:{_POSTGRES_PORT}/{TEST_DATABASE}"
 )
-os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:{_REDIS_PORT}/{TEST_REDIS_DB}")
+os.environ["REDIS_URL"] = f"redis://127.0.0.1:{_REDIS_PORT}/{TEST_REDIS_DB}"
 os.environ["ODYSSEY_INDEX_PREFIX"] = f"odyssey-test-{uuid.uuid4().hex[:8]}"
 os.environ["ODYSSEY_ADMIN_TOKEN"] = "test-admin-token"
 os.environ["ODYSSEY_JWT_SECRET"] = "test-secret-" + "x" * 32
 os.environ["GITHUB_TOKEN"] = "test-token"
 os.environ["SEARCH_CACHE_TTL"] = "60"
+# Off, so the suite is not throttled; the rate-limit tests turn it on.
+os.environ["RATE_LIMIT_ANONYMOUS_PER_MINUTE"] = "0"
+os.environ["RATE_LIMIT_USER_PER_MINUTE"] = "0"
 
 from collections.abc import Iterator  # noqa: E402
 
@@ -39,6 +50,10 @@ from core.redis_client import get_redis  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 import accounts.models  # noqa: E402,F401  (registers the tables)
 import indexer.models  # noqa: E402,F401
+import tracking.models  # noqa: E402,F401
+import indexer.tracked.models  # noqa: E402,F401
+import indexer.sync_models  # noqa: E402,F401
+import alerts.models  # noqa: E402,F401
 
 STACK_HINT = "start the local stack first: bash localstack/bootstrap.sh"
 

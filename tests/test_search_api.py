@@ -220,3 +220,61 @@ def test_issue_detail_and_missing_issue(client, catalog):
 
 def test_issues_endpoint_matches_search(client, catalog):
     assert client.get("/v1/issues").json()["total"] == client.get("/v1/search").json()["total"]
+
+
+def edited_cursor(cursor: str, **changes) -> str:
+    import base64
+    import json
+
+    data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    data.update(changes)
+    raw = json.dumps(data).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"after": [{}]},
+        {"after": [1]},
+        {"after": ["x", "y", "z"]},
+        {"after": [1e308, 10**30, "z"]},
+        {"after": [None, None, None]},
+        {"pit": "bogus"},
+        {"v": True},
+        {"v": 1.0},
+    ],
+)
+def test_edited_cursor_is_rejected_as_invalid(client, catalog, changes):
+    cursor = client.get("/v1/search", params={"size": 2}).json()["next_cursor"]
+    response = client.get("/v1/search", params={"size": 2, "cursor": edited_cursor(cursor, **changes)})
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["details"] == {"parameter": "cursor"}
+
+
+def test_last_full_page_has_no_next_cursor(client, catalog):
+    first = client.get("/v1/search", params={"size": 3, "sort": "newest"}).json()
+    second = client.get(
+        "/v1/search", params={"size": 3, "sort": "newest", "cursor": first["next_cursor"]}
+    ).json()
+    assert len(first["hits"]) + len(second["hits"]) == 5
+    exact = client.get("/v1/search", params={"size": 5}).json()
+    assert exact["next_cursor"] is None
+
+
+def test_first_page_cursor_holds_no_snapshot(client, catalog):
+    import base64
+    import json
+
+    def pit_of(cursor: str) -> str:
+        return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["pit"]
+
+    first = client.get("/v1/search", params={"size": 2}).json()["next_cursor"]
+    assert pit_of(first) == ""
+    second = client.get("/v1/search", params={"size": 2, "cursor": first}).json()
+    assert pit_of(second["next_cursor"]) != ""
+
+
+def test_nul_character_in_ids_is_rejected(client, catalog):
+    assert client.get("/v1/issues/github:%00").status_code == 400
+    assert client.get("/v1/refresh/%00").status_code == 400

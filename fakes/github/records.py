@@ -85,6 +85,15 @@ class IssueRecord:
     repo_archived: bool | None = None
     stars: int | None = None
     repo_description: str | None = None
+    # Repository facts: fork count, topic names, SPDX licence id and the time
+    # of the last push (the latest issue update when unset).
+    forks: int | None = None
+    topics: tuple[str, ...] | None = None
+    license: str | None = None
+    pushed_at: datetime | None = None
+    # The repository name the node id was made from; it stays the first name
+    # when the repository is renamed or transferred, as GitHub's ids do.
+    node_repo: str | None = None
 
     @property
     def key(self) -> RecordKey:
@@ -93,7 +102,7 @@ class IssueRecord:
     @property
     def node_id(self) -> str:
         prefix = "PR_" if self.is_pull_request else "I_"
-        return encode_node_id(prefix, f"{self.repo}#{self.number}")
+        return encode_node_id(prefix, f"{self.node_repo or self.repo}#{self.number}")
 
 
 @dataclass(slots=True)
@@ -114,12 +123,18 @@ class RepoInfo:
     description: str | None = None
     created_at: datetime = FALLBACK_CREATED_AT
     updated_at: datetime = FALLBACK_CREATED_AT
+    forks: int = 0
+    topics: tuple[str, ...] = ()
+    license: str | None = None
+    pushed_at: datetime | None = None
     # Store slots of the repository's records.
     slots: set[int] = field(default_factory=set)
+    # The first name, kept through renames and transfers (see IssueRecord).
+    node_name: str | None = None
 
     @property
     def node_id(self) -> str:
-        return encode_node_id("R_", self.name_with_owner)
+        return encode_node_id("R_", self.node_name or self.name_with_owner)
 
 
 def encode_node_id(prefix: str, text: str) -> str:
@@ -215,7 +230,8 @@ def parse_record(raw: Mapping[str, Any]) -> IssueRecord:
     "closed"). Optional: `url`, `labels` (strings or {name, color, description}
     objects), `language`, `created_at`, `updated_at`, `closed_at`, `body`,
     `comments`, `assignees` (logins), `locked`, `repo_archived`,
-    `is_pull_request`, `stars`, `repo_description`, `source`.
+    `is_pull_request`, `stars`, `repo_description`, `source`, `forks`,
+    `topics` (names), `license` (an SPDX id), `pushed_at`.
     """
     repo = raw.get("repo")
     if not isinstance(repo, str) or repo.count("/") != 1:
@@ -265,6 +281,10 @@ def parse_record(raw: Mapping[str, Any]) -> IssueRecord:
         repo_archived=None if archived is None else bool(archived),
         stars=None if stars is None else int(stars),
         repo_description=raw.get("repo_description"),
+        forks=None if raw.get("forks") is None else int(raw["forks"]),
+        topics=None if raw.get("topics") is None else tuple(map(str, raw["topics"])),
+        license=raw.get("license"),
+        pushed_at=parse_timestamp(raw.get("pushed_at"), "pushed_at"),
     )
 
 
@@ -321,6 +341,8 @@ class IssueStore:
         self._orders: dict[Sort, list[int]] = {}
         # Records share equal label-name sets, which saves memory at 100k records.
         self._label_sets: dict[frozenset[str], frozenset[str]] = {}
+        # First name (lower-cased) -> current name of renamed repositories.
+        self._renamed: dict[str, str] = {}
         self.version = 0
         for record in records:
             self._insert(record)
@@ -407,6 +429,57 @@ class IssueStore:
         """Replace the labels with names or {name, color, description} objects."""
         return self._update(repo, number, labels=parse_labels(list(labels)))
 
+    def current_name(self, repo: str) -> str:
+        """The name a repository has now, following renames and transfers."""
+        with self._lock:
+            return self._renamed.get(repo.lower(), repo)
+
+    def rename_repo(self, repo: str, new_name: str) -> None:
+        """Rename a repository or transfer it to another owner ("owner/name").
+        Node ids of the repository and its issues stay; names and URLs change."""
+        with self._lock:
+            info = self._repos.get(repo.lower())
+            if info is None:
+                raise KeyError(f"repository {repo!r} has no records")
+            first_name = info.node_name or info.name_with_owner
+            records = [self._records[slot] for slot in sorted(info.slots)]
+            for record in records:
+                if record is not None:
+                    self.remove(record.repo, record.number)
+            del self._repos[repo.lower()]
+            for record in records:
+                if record is None:
+                    continue
+                self._insert(
+                    replace(
+                        record,
+                        repo=new_name,
+                        url=record.url.replace(f"/{record.repo}/", f"/{new_name}/"),
+                        node_repo=record.node_repo or record.repo,
+                    )
+                )
+            moved = self._repos.setdefault(new_name.lower(), RepoInfo(new_name))
+            moved.node_name = first_name
+            moved.archived, moved.stars = info.archived, info.stars
+            moved.language, moved.description = info.language, info.description
+            for slot in moved.slots:
+                record = self._records[slot]
+                if record is not None:
+                    self._subjects[slot] = self._subject(record, moved)
+            self._renamed[first_name.lower()] = new_name
+            self._changed()
+
+    def delete_repo(self, repo: str) -> None:
+        """Delete a repository with all its issues."""
+        with self._lock:
+            info = self._repos.pop(repo.lower(), None)
+            if info is None:
+                raise KeyError(f"repository {repo!r} has no records")
+            for slot in sorted(info.slots):
+                record = self._records[slot]
+                if record is not None:
+                    self.remove(record.repo, record.number)
+
     def archive_repo(self, repo: str, archived: bool = True) -> None:
         with self._lock:
             info = self._repos.get(repo.lower())
@@ -471,6 +544,14 @@ class IssueStore:
             info.stars = record.stars
         if record.repo_description is not None:
             info.description = record.repo_description
+        if record.forks is not None:
+            info.forks = record.forks
+        if record.topics is not None:
+            info.topics = record.topics
+        if record.license is not None:
+            info.license = record.license
+        if record.pushed_at is not None:
+            info.pushed_at = record.pushed_at
         info.created_at = min(info.created_at, record.created_at)
         info.updated_at = max(info.updated_at, record.updated_at)
 
@@ -750,6 +831,36 @@ def label_node(repo: str, label: Label) -> dict[str, Any]:
     }
 
 
+def topic_node(name: str) -> dict[str, Any]:
+    """A RepositoryTopic node with its Topic."""
+    return {
+        "__typename": "RepositoryTopic",
+        "id": encode_node_id("RT_", name),
+        "url": f"https://github.com/topics/{name}",
+        "resourcePath": f"/topics/{name}",
+        "topic": {
+            "__typename": "Topic",
+            "id": encode_node_id("TO_", name),
+            "name": name,
+            "stargazerCount": 0,
+            "viewerHasStarred": False,
+        },
+    }
+
+
+def license_node(spdx_id: str) -> dict[str, Any]:
+    """A License node; the data file gives only the SPDX id, used as the name too."""
+    return {
+        "__typename": "License",
+        "id": encode_node_id("L_", spdx_id),
+        "key": spdx_id.lower(),
+        "spdxId": spdx_id,
+        "name": spdx_id,
+        "nickname": None,
+        "url": f"http://choosealicense.com/licenses/{spdx_id.lower()}/",
+    }
+
+
 def repository_node(store: IssueStore, info: RepoInfo) -> dict[str, Any]:
     owner, name = info.name_with_owner.split("/", 1)
     language = None
@@ -790,10 +901,14 @@ def repository_node(store: IssueStore, info: RepoInfo) -> dict[str, Any]:
         "hasIssuesEnabled": True,
         "visibility": "PUBLIC",
         "stargazerCount": info.stars,
-        "forkCount": 0,
+        "forkCount": info.forks,
         "createdAt": format_timestamp(info.created_at),
         "updatedAt": format_timestamp(info.updated_at),
-        "pushedAt": format_timestamp(info.updated_at),
+        "pushedAt": format_timestamp(info.pushed_at or info.updated_at),
+        "repositoryTopics": ListConnection(
+            tuple(topic_node(name) for name in info.topics)
+        ),
+        "licenseInfo": license_node(info.license) if info.license else None,
         # NOTE: the data file does not say whether an owner is a user or an
         # organization, so every owner is reported as a User.
         "owner": user_node(owner),
@@ -876,12 +991,12 @@ def node_for_id(store: IssueStore, node_id: str) -> dict[str, Any] | None:
         repo, _, number_text = text.rpartition("#")
         if not number_text.isdigit():
             return None
-        record = store.get(repo, int(number_text))
+        record = store.get(store.current_name(repo), int(number_text))
         if record is None or (prefix == "PR_") != record.is_pull_request:
             return None
         return issue_node(store, record)
     if prefix == "R_":
-        info = store.repo_info(text)
+        info = store.repo_info(store.current_name(text))
         return repository_node(store, info) if info is not None else None
     if prefix == "U_":
         return user_node(text)

@@ -20,6 +20,7 @@ import httpx
 import pybreaker
 
 from core.settings import Settings, get_settings
+from core.shared_metrics import record_rate_limit
 from indexer.github.errors import (
     GitHubAuthError,
     GitHubQueryError,
@@ -189,6 +190,7 @@ class GitHubClient:
 
         data = payload.get("data") or {}
         self.rate_limit.update(data.get("rateLimit"), response.headers)
+        record_rate_limit("github", self.rate_limit.remaining, self.rate_limit.limit)
         errors = payload.get("errors") or []
         if any(error.get("type") == "RATE_LIMITED" for error in errors):
             self.rate_limit.remaining = 0

@@ -4,6 +4,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from indexer.github.errors import GitHubTransientError
 from indexer.normalize import normalize_language
 from indexer.records import FetchedIssue, FetchedLabel, FetchedRepository
 
@@ -20,6 +21,12 @@ def parse_datetime(value: str | None) -> datetime | None:
 
 def parse_repository(node: dict[str, Any]) -> FetchedRepository:
     language = node.get("primaryLanguage") or {}
+    licence = node.get("licenseInfo") or {}
+    topics = tuple(
+        item["topic"]["name"]
+        for item in (node.get("repositoryTopics") or {}).get("nodes") or []
+        if item and item.get("topic")
+    )
     return FetchedRepository(
         source=SOURCE,
         external_id=node["id"],
@@ -33,23 +40,51 @@ def parse_repository(node: dict[str, Any]) -> FetchedRepository:
         archived=bool(node.get("isArchived")),
         created_at=parse_datetime(node.get("createdAt")),
         updated_at=parse_datetime(node.get("updatedAt")),
+        forks=node.get("forkCount") or 0,
+        topics=topics,
+        license_spdx=licence.get("spdxId"),
+        license_name=licence.get("name"),
+        pushed_at=parse_datetime(node.get("pushedAt")),
     )
+
+
+class MalformedNode(GitHubTransientError):
+    """An `Issue` node lacks a field the query selects, as in a cut-off or
+    corrupted answer; the whole page is fetched again and nothing is stored."""
 
 
 def parse_issue(node: dict[str, Any] | None) -> FetchedIssue | None:
     """Return the record for an `Issue` node, or None for anything else
-    (pull requests and other search result types are not issues for us)."""
+    (pull requests and other search result types are not issues for us).
+
+    Raises `MalformedNode` when a selected field is missing or has the wrong
+    type, so no partial record is ever stored.
+    """
     if not node or node.get("__typename") != "Issue":
         return None
+    try:
+        return _parse_issue(node)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise MalformedNode(
+            f"GitHub returned an incomplete Issue node {node.get('id')!r}: "
+            f"{type(error).__name__}: {error}"
+        ) from None
+
+
+def _parse_issue(node: dict[str, Any]) -> FetchedIssue:
     created_at = parse_datetime(node["createdAt"])
-    assert created_at is not None  # createdAt is non-null in GitHub's schema
+    if created_at is None:
+        raise ValueError("createdAt is null")
+    for name in ("id", "number", "title", "url", "state", "updatedAt"):
+        if node[name] is None:
+            raise ValueError(f"{name} is null")
     labels = tuple(
         FetchedLabel(
             name=label["name"],
             color=label.get("color"),
             description=label.get("description"),
         )
-        for label in (node.get("labels") or {}).get("nodes") or []
+        for label in node["labels"]["nodes"]
         if label
     )
     return FetchedIssue(
@@ -64,8 +99,8 @@ def parse_issue(node: dict[str, Any] | None) -> FetchedIssue | None:
         updated_at=parse_datetime(node["updatedAt"]) or created_at,
         closed_at=parse_datetime(node.get("closedAt")),
         locked=bool(node.get("locked")),
-        assignee_count=(node.get("assignees") or {}).get("totalCount", 0),
-        comment_count=(node.get("comments") or {}).get("totalCount", 0),
+        assignee_count=int(node["assignees"]["totalCount"]),
+        comment_count=int(node["comments"]["totalCount"]),
         labels=labels,
         repository=parse_repository(node["repository"]),
     )

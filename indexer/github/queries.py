@@ -37,8 +37,21 @@ fragment IssueFields on Issue {
     description
     isArchived
     stargazerCount
+    forkCount
+    pushedAt
     createdAt
     updatedAt
+    repositoryTopics(first: 20) {
+      nodes {
+        topic {
+          name
+        }
+      }
+    }
+    licenseInfo {
+      spdxId
+      name
+    }
     owner {
       login
     }

@@ -18,6 +18,9 @@ logger = logging.getLogger(__name__)
 MAX_QUERY_LENGTH = 256
 MAX_SEARCH_RESULTS = 1000
 BASE_QUALIFIERS = "is:issue is:open archived:false"
+# Incremental searches return closed issues too, so that an issue closed since
+# the watermark is seen and leaves the index.
+INCREMENTAL_QUALIFIERS = "is:issue"
 # Longest window qualifier: " created:2008-01-01..2026-12-31".
 WINDOW_QUALIFIER_LENGTH = len(" created:2008-01-01..2026-12-31")
 
@@ -32,10 +35,12 @@ def quote_label(label: str) -> str:
     return f'"{label}"' if any(ch in label for ch in ' ,:"') else label
 
 
-def label_queries(labels: list[str], extra: str = "") -> list[str]:
+def label_queries(
+    labels: list[str], extra: str = "", qualifiers: str = BASE_QUALIFIERS
+) -> list[str]:
     """Group labels into `label:a,b,...` queries (comma means OR) that stay
     within GitHub's query length once a created-date window is added."""
-    base = f"{BASE_QUALIFIERS} {extra}".strip()
+    base = f"{qualifiers} {extra}".strip()
     budget = MAX_QUERY_LENGTH - WINDOW_QUALIFIER_LENGTH - len(base) - len(" label:")
     groups: list[list[str]] = [[]]
     for label in labels:

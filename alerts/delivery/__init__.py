@@ -1,0 +1,1 @@
+"""Senders of alert deliveries: in-app, email over SMTP and signed webhooks."""

@@ -1,0 +1,1 @@
+"""Resolvers: authenticate the caller, call the service REST calls, convert."""

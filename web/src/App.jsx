@@ -1,0 +1,146 @@
+import React from "react";
+import { useQuery } from "@apollo/client";
+
+import { useAuth } from "./auth.jsx";
+import { EmptyState } from "./components/StateMessage.jsx";
+import { UNREAD_NOTIFICATIONS } from "./graphql/tracking.js";
+import { AnalyticsPage } from "./pages/AnalyticsPage.jsx";
+import { AuthPage } from "./pages/AuthPage.jsx";
+import { DashboardPage } from "./pages/DashboardPage.jsx";
+import { IssuePage } from "./pages/IssuePage.jsx";
+import { MyWorkPage } from "./pages/MyWorkPage.jsx";
+import { ProjectPage, ProjectsPage } from "./pages/ProjectsPage.jsx";
+import { SavedSearchesPage } from "./pages/SavedSearchesPage.jsx";
+import { Link, matchRoute, useLocation } from "./router.jsx";
+import { useSchemaFeatures } from "./schemaFeatures.jsx";
+import { SearchPage } from "./search/SearchPage.jsx";
+
+const ROUTES = [
+  ["/", () => <SearchPage />],
+  ["/issues/:id", ({ id }) => <IssuePage key={id} id={id} />],
+  ["/signup", () => <AuthPage key="signup" mode="signup" />],
+  ["/login", () => <AuthPage key="login" mode="login" />],
+  ["/my-work", () => <MyWorkPage />],
+  ["/dashboard", () => <DashboardPage />],
+  ["/analytics", () => <AnalyticsPage />],
+  ["/projects", () => <ProjectsPage />],
+  ["/projects/:id", ({ id }) => <ProjectPage key={id} id={id} />],
+  ["/saved-searches", () => <SavedSearchesPage />],
+];
+
+function NotFoundPage() {
+  return (
+    <EmptyState title="This page does not exist" actions={<Link to="/">Go to search</Link>}>
+      <p>Check the address, or start from the search page.</p>
+    </EmptyState>
+  );
+}
+
+/** Unread notifications count; rendered only when the API offers it. */
+function NotificationsBadge() {
+  const { data } = useQuery(UNREAD_NOTIFICATIONS, { pollInterval: 60_000 });
+  const unread = data?.unreadNotificationCount ?? 0;
+  if (unread === 0) return null;
+  return (
+    <span className="badge" role="status" aria-label={`${unread} unread notifications`}>
+      {unread > 99 ? "99+" : unread}
+    </span>
+  );
+}
+
+function NavLink({ to, path, children }) {
+  const current = to === "/" ? path === "/" || path.startsWith("/issues/") : path.startsWith(to);
+  return (
+    <li>
+      <Link to={to} aria-current={current ? "page" : undefined}>
+        {children}
+      </Link>
+    </li>
+  );
+}
+
+function SiteHeader({ path }) {
+  const { signedIn, viewer, signOut } = useAuth();
+  const features = useSchemaFeatures();
+  return (
+    <header className="site-header">
+      <Link to="/" className="site-header__brand">
+        OSS Odyssey
+      </Link>
+      <nav aria-label="Main">
+        <ul className="site-nav">
+          <NavLink to="/" path={path}>
+            Search
+          </NavLink>
+          {signedIn && (
+            <NavLink to="/my-work" path={path}>
+              My work
+            </NavLink>
+          )}
+          {signedIn && (
+            <NavLink to="/dashboard" path={path}>
+              Dashboard
+            </NavLink>
+          )}
+          {features.hasQuery("projects") && (
+            <NavLink to="/projects" path={path}>
+              Projects
+            </NavLink>
+          )}
+          {signedIn && features.hasQuery("savedSearches") && (
+            <NavLink to="/saved-searches" path={path}>
+              Saved searches
+            </NavLink>
+          )}
+          {features.hasQuery("analytics") && (
+            <NavLink to="/analytics" path={path}>
+              Analytics
+            </NavLink>
+          )}
+        </ul>
+      </nav>
+      <div className="site-header__account">
+        {signedIn ? (
+          <>
+            {features.hasQuery("unreadNotificationCount") && <NotificationsBadge />}
+            <span className="site-header__name">{viewer?.displayName ?? ""}</span>
+            <button type="button" className="button button--small" onClick={signOut}>
+              Log out
+            </button>
+          </>
+        ) : (
+          <>
+            <Link to="/login" className="button button--small">
+              Log in
+            </Link>
+            <Link to="/signup" className="button button--small button--primary">
+              Sign up
+            </Link>
+          </>
+        )}
+      </div>
+    </header>
+  );
+}
+
+export function App() {
+  const { path } = useLocation();
+  const page = matchRoute(ROUTES, path) ?? <NotFoundPage />;
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <SiteHeader path={path} />
+      <main id="main" tabIndex={-1} className="site-main">
+        {page}
+      </main>
+      <footer className="site-footer">
+        <p>
+          OSS Odyssey collects beginner-friendly issues from open-source projects. The API is described at{" "}
+          <a href="/docs">/docs</a>.
+        </p>
+      </footer>
+    </>
+  );
+}

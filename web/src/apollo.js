@@ -1,0 +1,60 @@
+import { ApolloClient, HttpLink, InMemoryCache } from "@apollo/client";
+
+import { readSession } from "./session.js";
+
+// Refreshes the access token shortly before it expires; set by the auth
+// provider once it knows whether the schema has a refresh mutation.
+let refreshSession = null;
+let pendingRefresh = null;
+const REFRESH_MARGIN_MS = 30_000;
+
+export function setSessionRefresher(refresher) {
+  refreshSession = refresher;
+}
+
+async function currentAccessToken() {
+  const session = readSession();
+  if (!session) return null;
+  const expiresSoon = session.accessExpiresAt && session.accessExpiresAt - Date.now() < REFRESH_MARGIN_MS;
+  if (expiresSoon && refreshSession && session.refreshToken) {
+    pendingRefresh ??= refreshSession(session.refreshToken).finally(() => {
+      pendingRefresh = null;
+    });
+    const refreshed = await pendingRefresh;
+    return refreshed?.accessToken ?? null;
+  }
+  return session.accessToken;
+}
+
+/** fetch for Apollo's HttpLink that sends the caller's access token. */
+async function fetchWithSession(url, options) {
+  const isRefresh = options?.body?.includes?.('"operationName":"RefreshSession"');
+  const token = isRefresh ? null : await currentAccessToken();
+  const headers = new Headers(options?.headers);
+  if (token) headers.set("Authorization", `Bearer ${token}`);
+  return fetch(url, { ...options, headers });
+}
+
+function mergeSearchPages(existing, incoming, { args }) {
+  if (!existing || !args?.after) return incoming;
+  return { ...incoming, hits: [...existing.hits, ...incoming.hits] };
+}
+
+export const apolloClient = new ApolloClient({
+  link: new HttpLink({ uri: "/graphql", fetch: fetchWithSession }),
+  cache: new InMemoryCache({
+    typePolicies: {
+      Query: {
+        fields: {
+          // Pages of one search share a cache entry, so "load more" appends.
+          search: { keyArgs: ["q", "filters", "sort"], merge: mergeSearchPages },
+        },
+      },
+      SearchResult: { keyFields: false },
+      Facet: { keyFields: false },
+      FacetValue: { keyFields: false },
+      PageInfo: { keyFields: false },
+      Label: { keyFields: false },
+    },
+  }),
+});

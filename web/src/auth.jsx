@@ -1,0 +1,79 @@
+// The caller's session: tokens in localStorage, the viewer from GraphQL, and
+// sign-in, sign-up and sign-out actions for the pages.
+import React, { createContext, useContext, useEffect, useState } from "react";
+import { useApolloClient, useQuery } from "@apollo/client";
+
+import { setSessionRefresher } from "./apollo.js";
+import { LOG_OUT, REFRESH_SESSION, VIEWER } from "./graphql/accounts.js";
+import { useSchemaFeatures } from "./schemaFeatures.jsx";
+import { readSession, subscribeSession, writeSession } from "./session.js";
+
+const AuthContext = createContext(null);
+
+/** Turns a token payload of the API into the stored session. */
+export function sessionFromPayload(payload) {
+  return {
+    accessToken: payload.accessToken,
+    refreshToken: payload.refreshToken ?? null,
+    accessExpiresAt: payload.expiresIn ? Date.now() + payload.expiresIn * 1000 : null,
+  };
+}
+
+export function AuthProvider({ children }) {
+  const client = useApolloClient();
+  const features = useSchemaFeatures();
+  const [session, setSession] = useState(readSession);
+  const viewerQuery = useQuery(VIEWER, { skip: !session, fetchPolicy: "cache-and-network" });
+
+  useEffect(() => subscribeSession(setSession), []);
+
+  const canRefresh = features.hasMutation("refreshTokens");
+  useEffect(() => {
+    if (!canRefresh) {
+      setSessionRefresher(null);
+      return;
+    }
+    setSessionRefresher(async (refreshToken) => {
+      try {
+        const { data } = await client.mutate({ mutation: REFRESH_SESSION, variables: { refreshToken } });
+        const next = sessionFromPayload(data.refreshTokens);
+        writeSession(next);
+        return next;
+      } catch {
+        // The session ended (expired or revoked): the caller signs in again.
+        writeSession(null);
+        return null;
+      }
+    });
+  }, [canRefresh, client]);
+
+  async function signIn(payload) {
+    writeSession(sessionFromPayload(payload));
+    // Results and issues carry the caller's bookmarks, so cached ones are stale.
+    await client.resetStore();
+  }
+
+  async function signOut() {
+    const refreshToken = readSession()?.refreshToken;
+    if (refreshToken && features.hasMutation("logout")) {
+      // Ends the session on the server too, so its tokens stop working at once.
+      await client.mutate({ mutation: LOG_OUT, variables: { refreshToken } }).catch(() => undefined);
+    }
+    writeSession(null);
+    await client.resetStore();
+  }
+
+  const value = {
+    signedIn: Boolean(session),
+    viewer: session ? viewerQuery.data?.viewer ?? null : null,
+    viewerLoading: Boolean(session) && viewerQuery.loading,
+    signIn,
+    signOut,
+  };
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+/** Returns `{ signedIn, viewer, viewerLoading, signIn(payload), signOut() }`. */
+export function useAuth() {
+  return useContext(AuthContext);
+}

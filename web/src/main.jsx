@@ -1,0 +1,21 @@
+import React from "react";
+import { createRoot } from "react-dom/client";
+import { ApolloProvider } from "@apollo/client";
+
+import { App } from "./App.jsx";
+import { apolloClient } from "./apollo.js";
+import { AuthProvider } from "./auth.jsx";
+import { SchemaFeaturesProvider } from "./schemaFeatures.jsx";
+import "./styles.css";
+
+createRoot(document.getElementById("root")).render(
+  <React.StrictMode>
+    <ApolloProvider client={apolloClient}>
+      <SchemaFeaturesProvider>
+        <AuthProvider>
+          <App />
+        </AuthProvider>
+      </SchemaFeaturesProvider>
+    </ApolloProvider>
+  </React.StrictMode>,
+);

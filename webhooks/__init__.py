@@ -1,0 +1,1 @@
+"""Webhook receivers for GitHub and GitLab: verify, de-duplicate, enqueue, apply."""
