@@ -22,6 +22,10 @@ command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 # Headless Chromium for the web UI's end-to-end test (tests/test_web_e2e.py).
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+# nginx and openssl for the gateway test (tests/test_nginx_gateway.py), which
+# runs its own unprivileged nginx process on loopback ports.
+command -v nginx >/dev/null || missing+=(nginx-light)
+command -v openssl >/dev/null || missing+=(openssl)
 command -v python3 >/dev/null || missing+=(python3)
 # Debian splits venv and ensurepip out of python3.
 if [[ ! -x .venv/bin/python ]] && ! python3 -c 'import ensurepip' 2>/dev/null; then
