@@ -125,6 +125,11 @@ def test_post_refresh_with_source_gitlab_starts_a_gitlab_job():
     assert body["source"] == "gitlab"
     assert progress.status == "completed"
     assert len(indexed_numbers()) == 3
+    sources = TestClient(create_app()).get("/v1/sources").json()["sources"]
+    [gitlab_state] = [entry for entry in sources if entry["source"] == "gitlab"]
+    assert gitlab_state["last_status"] == "completed"
+    assert gitlab_state["last_success_at"] is not None
+    assert gitlab_state["stale"] is False
 
 
 def tracked_project_run(store: GitLabStore, change) -> list[tuple[str, int]]:

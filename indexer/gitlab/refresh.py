@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 
 from core.database import session_scope
 from core.settings import GitLabInstance, get_settings
-from indexer import refresh, refresh_jobs, search_index, store
+from indexer import refresh, refresh_jobs, search_index, source_state, store
 from indexer.documents import document_id
 from indexer.gitlab.client import GitLabClient
 from indexer.gitlab.errors import GitLabNotFound, GitLabRequestError
@@ -216,10 +216,10 @@ def finish_gitlab_refresh(job_id: str) -> None:
         ).first()
     if failed is not None:
         # Issues of failed requests were not seen, so absence proves nothing.
+        error = "some GitLab pages failed; see refresh_page"
         with session_scope() as session:
-            refresh_jobs.set_status(
-                session, job_id, "partial", error="some GitLab pages failed; see refresh_page"
-            )
+            refresh_jobs.set_status(session, job_id, "partial", error=error)
+            source_state.record_unsuccessful(session, SOURCE, "partial", error)
         logger.warning("refresh %s finished partially: some pages failed", job_id)
         return
     try:
@@ -236,6 +236,10 @@ def finish_gitlab_refresh(job_id: str) -> None:
             .values(issues_removed=removed, issues_indexed=search_index.index_document_count())
         )
         refresh_jobs.set_status(session, job_id, "completed")
+        job = session.get(RefreshJob, job_id)
+        assert job is not None
+        # A GitLab refresh always fetches everything, so it counts as a sweep.
+        source_state.record_completed(session, SOURCE, job.created_at, source_state.FULL)
     logger.info("refresh %s completed; %d GitLab issues left the index", job_id, removed)
 
 
