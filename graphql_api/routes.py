@@ -18,7 +18,7 @@ _TRANSPORT_CODES = {404: "not_found", 405: "method_not_allowed"}
 
 
 class _Router(GraphQLRouter[GraphQLContext, None]):
-    """Strawberry answers a request it cannot read (wrong content type, a body
+    """Strawberry rejects a request it cannot read (wrong content type, a body
     that is not JSON, no query) with a plain-text 4xx. This router sends those
     in the API's JSON error format instead."""
 

@@ -39,12 +39,14 @@ def scenario(monkeypatch) -> Scenario:
     for name in ("GITHUB_OAUTH_AUTHORIZE_URL", "GITHUB_OAUTH_TOKEN_URL", "GITHUB_OAUTH_API_URL"):
         monkeypatch.setenv(name, "http://127.0.0.1:9/oauth")
     get_settings.cache_clear()
+
     client = TestClient(create_app())
     catalog = index_catalog()
     alice_id, alice_token = make_user_token("alice@example.com")
     _bob_id, bob_token = make_user_token("bob@example.com")
     _admin_id, admin_token = make_user_token("root@example.com", role="admin")
     alice = {"Authorization": f"Bearer {alice_token}"}
+
     project = client.post("/v1/projects", json={"name": "Widgets"}, headers=alice)
     issue_id = next(iter(catalog.values()))
     bookmark = client.post(
@@ -55,6 +57,7 @@ def scenario(monkeypatch) -> Scenario:
     search = client.post("/v1/saved-searches", json={"name": "Docs"}, headers=alice)
     for response in (project, bookmark, search):
         assert response.status_code == 201, response.text
+
     yield Scenario(
         client=client,
         headers={
@@ -76,7 +79,7 @@ def scenario(monkeypatch) -> Scenario:
 # (method, path, JSON body, status as anonymous, as another user, as admin).
 # Paths name Alice's resources with {project}, {bookmark}, {search} and {user}.
 # Projects are a public directory that any signed-in user may join, but only
-# the owner may change or delete one; the admin role grants no extra rights
+# the owner may change or delete one. The admin role grants no extra rights
 # there. Bookmarks and saved searches are private, so any other caller,
 # admins included, gets 404 and learns nothing about their existence.
 REST_MATRIX = [
