@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from sqlmodel import Session
 
 from accounts.dependencies import AdminDep, CurrentUser
@@ -37,6 +37,8 @@ def _user_id(user: CurrentUser) -> int:
 
 
 UserId = Annotated[int, Depends(_user_id)]
+# Ids are PostgreSQL `integer` columns; larger values could never exist.
+RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 @router.get("/saved-searches", response_model=SavedSearchList, tags=["alerts"])
@@ -69,7 +71,7 @@ def create_saved_search(
     tags=["alerts"],
 )
 def get_saved_search(
-    search_id: int, session: SessionDep, user_id: UserId
+    search_id: RowId, session: SessionDep, user_id: UserId
 ) -> SavedSearchOut:
     """Return one of your saved searches."""
     return service.to_out(service.get_owned(session, user_id, search_id))
@@ -82,7 +84,7 @@ def get_saved_search(
     tags=["alerts"],
 )
 def replace_saved_search(
-    search_id: int, data: SavedSearchIn, session: SessionDep, user_id: UserId
+    search_id: RowId, data: SavedSearchIn, session: SessionDep, user_id: UserId
 ) -> SavedSearchOut:
     """Replace every field of a saved search (same body as POST).
 
@@ -96,9 +98,9 @@ def replace_saved_search(
     "/saved-searches/{search_id}", status_code=204, responses=NOT_FOUND, tags=["alerts"]
 )
 def delete_saved_search(
-    search_id: int, session: SessionDep, user_id: UserId
+    search_id: RowId, session: SessionDep, user_id: UserId
 ) -> Response:
-    """Delete a saved search; its delivery log stays without the link to it."""
+    """Delete a saved search and its matches; past deliveries stay in the admin log."""
     service.delete_saved_search(session, user_id, search_id)
     return Response(status_code=204)
 
@@ -110,7 +112,7 @@ def delete_saved_search(
     tags=["alerts"],
 )
 def list_search_deliveries(
-    search_id: int,
+    search_id: RowId,
     session: SessionDep,
     user_id: UserId,
     limit: Limit = 50,
@@ -146,7 +148,7 @@ def list_notifications(
     tags=["notifications"],
 )
 def mark_notification_read(
-    notification_id: int, session: SessionDep, user_id: UserId
+    notification_id: RowId, session: SessionDep, user_id: UserId
 ) -> NotificationOut:
     """Mark one notification read; marking it again changes nothing."""
     return notifications.mark_read(session, user_id, notification_id)

@@ -152,7 +152,7 @@ class NotifyIn(BaseModel):
         },
     )
 
-    user_id: int
+    user_id: Annotated[int, Field(ge=1, le=2_147_483_647)]
     title: Annotated[str, Field(min_length=1, max_length=200)]
     body: Annotated[str, Field(max_length=5000)] = ""
     channels: Annotated[

@@ -46,8 +46,7 @@ def deliver_alert(delivery_id: int) -> None:
 def run_due_digests() -> None:
     """Send the digests that are due and re-enqueue stalled deliveries; meant
     to run every hour."""
-    # TODO: `odyssey scheduler` has no hook for other periodic jobs yet, so
-    # nothing enqueues this actor hourly; run `odyssey digests run` from cron.
+    # `odyssey scheduler` enqueues it (indexer.scheduler.PERIODIC_JOBS).
     summary = digests.run_digests()
     deliveries.resume_stalled_deliveries()
     logger.info("hourly alert run sent %d digest deliveries", len(summary.delivery_ids))

@@ -11,7 +11,9 @@ import math
 import threading
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from core.broker import enqueue
 from core.database import session_scope
 from core.redis_client import get_redis
 from core.settings import get_settings
@@ -20,6 +22,30 @@ from indexer import source_state
 logger = logging.getLogger(__name__)
 
 DUE_KEY = "scheduler:due:{source}"
+JOB_DUE_KEY = "scheduler:due-job:{name}"
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """An actor the scheduler enqueues every `interval` seconds."""
+
+    actor_name: str
+    queue_name: str
+    interval: float
+
+
+# Jobs of other packages that run on a clock; the actors are enqueued by
+# name, so the scheduler does not import their code.
+PERIODIC_JOBS = {
+    "alert-digests": PeriodicJob("run_due_digests", "alerts", 3600.0),
+}
+
+# (actor name, queue name) -> message id
+EnqueueJob = Callable[[str, str], str]
+
+
+def _enqueue_job(actor_name: str, queue_name: str) -> str:
+    return enqueue(actor_name, queue_name=queue_name)
 
 # (source, mode) -> (job id, created)
 StartRefresh = Callable[[str, str], tuple[str, bool]]
@@ -37,6 +63,8 @@ class Scheduler:
         intervals: dict[str, float] | None = None,
         *,
         start: StartRefresh = _start_refresh,
+        periodic_jobs: dict[str, PeriodicJob] | None = None,
+        enqueue_job: EnqueueJob = _enqueue_job,
     ) -> None:
         settings = get_settings()
         self.intervals = dict(intervals or settings.refresh_intervals)
@@ -44,6 +72,8 @@ class Scheduler:
         self.tick = settings.scheduler_tick
         self.instance_id = uuid.uuid4().hex
         self._start = start
+        self.periodic_jobs = dict(PERIODIC_JOBS if periodic_jobs is None else periodic_jobs)
+        self._enqueue_job = enqueue_job
 
     def run_once(self) -> list[str]:
         """Enqueue the refresh of every source that is due and whose due key
@@ -72,7 +102,24 @@ class Scheduler:
                 mode,
                 job_id,
             )
+        self._run_periodic_jobs()
         return started
+
+    def _run_periodic_jobs(self) -> None:
+        for name, job in sorted(self.periodic_jobs.items()):
+            key = JOB_DUE_KEY.format(name=name)
+            expiry = max(1, math.ceil(job.interval))
+            if not get_redis().set(key, self.instance_id, nx=True, ex=expiry):
+                continue
+            try:
+                message_id = self._enqueue_job(job.actor_name, job.queue_name)
+            except Exception:
+                get_redis().delete(key)
+                logger.exception("scheduler %s failed to enqueue %s", self.instance_id, name)
+                continue
+            logger.info(
+                "scheduler %s enqueued %s (message %s)", self.instance_id, name, message_id
+            )
 
     def run(self, stop: threading.Event, max_ticks: int | None = None) -> None:
         """Call `run_once` every `scheduler_tick` seconds until `stop` is set

@@ -173,3 +173,11 @@ def test_saved_searches_need_sign_in() -> None:
     response = client.get("/v1/saved-searches")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "unauthorized"
+
+
+def test_out_of_range_id_rejected() -> None:
+    client = api_client()
+    _, headers = make_user("ada@example.org")
+    response = client.get("/v1/saved-searches/2147483648", headers=headers)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_parameter"

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from core.database import session_scope
 from indexer.models import RefreshJob
-from indexer.scheduler import Scheduler
+from indexer.scheduler import PeriodicJob, Scheduler
 
 
 def test_two_schedulers_start_one_refresh():
@@ -63,3 +63,21 @@ def test_scheduler_run_stops_on_event():
     scheduler.run(stop)
     scheduler.run(threading.Event(), max_ticks=1)
     assert started == ["github"]
+
+
+def test_periodic_job_is_enqueued_once_across_schedulers():
+    calls: list[tuple[str, str]] = []
+    jobs = {"digests": PeriodicJob("run_due_digests", "alerts", 60.0)}
+
+    def record(actor_name: str, queue_name: str) -> str:
+        calls.append((actor_name, queue_name))
+        return f"message-{len(calls)}"
+
+    schedulers = [
+        Scheduler({}, start=lambda s, m: ("job", True), periodic_jobs=jobs, enqueue_job=record)
+        for _ in range(2)
+    ]
+    for _ in range(3):
+        for scheduler in schedulers:
+            scheduler.run_once()
+    assert calls == [("run_due_digests", "alerts")]
