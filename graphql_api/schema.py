@@ -21,6 +21,7 @@ from core.settings import get_settings
 from graphql_api.errors import ErrorCodes, log_errors
 from graphql_api.limits import cost_limit_rule
 from graphql_api.resolvers import accounts as account_resolvers
+from graphql_api.resolvers import alerts as alert_resolvers
 from graphql_api.resolvers import refresh as refresh_resolvers
 from graphql_api.resolvers import search as search_resolvers
 from graphql_api.resolvers import tracking as tracking_resolvers
@@ -55,6 +56,10 @@ class Query:
     bookmark = query(tracking_resolvers.bookmark)
     dashboard = query(tracking_resolvers.dashboard)
     analytics = query(tracking_resolvers.analytics)
+    saved_searches = query(alert_resolvers.saved_searches)
+    saved_search = query(alert_resolvers.saved_search)
+    notifications = query(alert_resolvers.notifications)
+    unread_notification_count = query(alert_resolvers.unread_notification_count)
 
 
 @strawberry.type
@@ -74,6 +79,11 @@ class Mutation:
     create_bookmark = mutation(tracking_resolvers.create_bookmark)
     update_bookmark = mutation(tracking_resolvers.update_bookmark)
     delete_bookmark = mutation(tracking_resolvers.delete_bookmark)
+    create_saved_search = mutation(alert_resolvers.create_saved_search)
+    update_saved_search = mutation(alert_resolvers.update_saved_search)
+    delete_saved_search = mutation(alert_resolvers.delete_saved_search)
+    mark_notification_read = mutation(alert_resolvers.mark_notification_read)
+    mark_all_notifications_read = mutation(alert_resolvers.mark_all_notifications_read)
 
 
 class OdysseySchema(strawberry.Schema):

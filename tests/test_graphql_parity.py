@@ -13,6 +13,11 @@ from typing import Any, Callable
 import pytest
 from fastapi.testclient import TestClient
 
+from alerts.delivery.in_app import store_notification
+from alerts.models import AlertDelivery
+from alerts.notifications import create_manual_notification
+from alerts.schemas import NotifyIn
+from core.database import session_scope
 from search_api.app import create_app
 from tests.graphql_helpers import graphql
 from tests.tracking_support import Caller, index_catalog, make_caller, pull_url, track
@@ -27,6 +32,16 @@ ISSUE_FIELDS = """
 PROJECT_FIELDS = """
   id name description link member_count: memberCount my_role: myRole
   created_at: createdAt updated_at: updatedAt
+"""
+SAVED_SEARCH_FIELDS = """
+  id name query frequency channels webhook_url: webhookUrl
+  webhook_secret: webhookSecret timezone digest_hour: digestHour
+  digest_weekday: digestWeekday created_at: createdAt updated_at: updatedAt
+  last_alert_at: lastAlertAt
+"""
+NOTIFICATION_FIELDS = """
+  id title body saved_search_id: savedSearchId payload created_at: createdAt
+  read_at: readAt
 """
 BOOKMARK_FIELDS = """
   id issue_id: issueId project_id: projectId status pr_url: prUrl notes
@@ -106,11 +121,26 @@ def state(client) -> dict[str, Any]:
         headers=caller.headers,
     )
     assert response.status_code == 200, response.text
+    response = client.post(
+        "/v1/saved-searches",
+        json={"name": "Python docs", "query": {"q": "docs", "language": ["Python"]}},
+        headers=caller.headers,
+    )
+    assert response.status_code == 201, response.text
+    saved_search_id = response.json()["id"]
+    with session_scope() as session:
+        for title in ("First", "Second"):
+            notice = NotifyIn(user_id=caller.user_id, title=title)
+            for delivery_id in create_manual_notification(session, notice):
+                delivery = session.get(AlertDelivery, delivery_id)
+                assert delivery is not None
+                store_notification(session, delivery)
     return {
         "caller": caller,
         "ids": ids,
         "project_id": project_id,
         "bookmark_id": first["id"],
+        "saved_search_id": saved_search_id,
     }
 
 
@@ -224,6 +254,36 @@ def operations(state: dict[str, Any]) -> list[Operation]:
                     repo bookmarks }
                 completions { start count } } }""",
             params={"period": "week"},
+        ),
+        Operation(
+            "saved searches",
+            "GET",
+            "/v1/saved-searches",
+            f"{{ savedSearches {{ {SAVED_SEARCH_FIELDS} }} }}",
+            reshape=lambda data: {"items": data},
+        ),
+        Operation(
+            "saved search",
+            "GET",
+            f"/v1/saved-searches/{state['saved_search_id']}",
+            f"""query($id: Int!) {{ savedSearch(id: $id) {{
+                {SAVED_SEARCH_FIELDS} }} }}""",
+            {"id": state["saved_search_id"]},
+        ),
+        Operation(
+            "notifications",
+            "GET",
+            "/v1/notifications",
+            f"""{{ notifications(unreadOnly: true, first: 1) {{
+                unread_count: unreadCount items {{ {NOTIFICATION_FIELDS} }} }} }}""",
+            params={"unread": "true", "limit": 1},
+        ),
+        Operation(
+            "unread notification count",
+            "GET",
+            "/v1/notifications",
+            "{ unreadNotificationCount }",
+            reshape=lambda count: {"unread_count": count},
         ),
     ]
 

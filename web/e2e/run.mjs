@@ -5,7 +5,7 @@
 //
 // Steps: search, narrow with two facets, open an issue, sign up, bookmark,
 // move to in progress, complete with a pull request link, see it on the
-// dashboard. A step whose GraphQL operation the server does not offer is
+// dashboard, save a search and see it listed. A step whose GraphQL operation the server does not offer is
 // reported as NOT RUN with the missing operation, and the steps after it that
 // depend on it too. A failing step saves a screenshot. Exit code: 0 when no
 // step failed, 1 otherwise, 2 for bad usage.
@@ -85,7 +85,13 @@ async function step(name, requiredOperations, operations, body) {
 const DEPENDENTS = {
   "search": ["narrow with two facets", "open an issue", "bookmark"],
   "open an issue": ["bookmark"],
-  "sign up": ["bookmark", "move to in progress", "complete with a PR link", "see it on the dashboard"],
+  "sign up": [
+    "bookmark",
+    "move to in progress",
+    "complete with a PR link",
+    "see it on the dashboard",
+    "save a search",
+  ],
   "bookmark": ["move to in progress", "complete with a PR link", "see it on the dashboard"],
   "move to in progress": ["complete with a PR link", "see it on the dashboard"],
   "complete with a PR link": ["see it on the dashboard"],
@@ -207,6 +213,17 @@ async function run() {
     await completed.waitFor();
     const value = (await completed.textContent()).trim();
     if (value !== "1") throw new Error(`the dashboard shows ${value} completed issues, expected 1`);
+  });
+
+  await step("save a search", ["createSavedSearch", "savedSearches"], operations, async () => {
+    await page.goto(new URL("/?q=docs", baseUrl).href);
+    await page.locator(".result-card:not(.result-card--skeleton)").first().waitFor();
+    await page.getByText("Save this search", { exact: true }).click();
+    await page.locator("#save-search-name").fill("E2E docs");
+    await page.getByRole("button", { name: "Save search" }).click();
+    await page.getByRole("status").filter({ hasText: "Saved" }).waitFor();
+    await page.goto(new URL("/saved-searches", baseUrl).href);
+    await page.getByRole("link", { name: "E2E docs" }).waitFor();
   });
 
   if (pageErrors.length > 0) console.log(`page errors:\n  ${pageErrors.join("\n  ")}`);

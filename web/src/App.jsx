@@ -3,12 +3,13 @@ import { useQuery } from "@apollo/client";
 
 import { useAuth } from "./auth.jsx";
 import { EmptyState } from "./components/StateMessage.jsx";
-import { UNREAD_NOTIFICATIONS } from "./graphql/tracking.js";
+import { UNREAD_NOTIFICATIONS } from "./graphql/alerts.js";
 import { AnalyticsPage } from "./pages/AnalyticsPage.jsx";
 import { AuthPage } from "./pages/AuthPage.jsx";
 import { DashboardPage } from "./pages/DashboardPage.jsx";
 import { IssuePage } from "./pages/IssuePage.jsx";
 import { MyWorkPage } from "./pages/MyWorkPage.jsx";
+import { NotificationsPage } from "./pages/NotificationsPage.jsx";
 import { ProjectPage, ProjectsPage } from "./pages/ProjectsPage.jsx";
 import { SavedSearchesPage } from "./pages/SavedSearchesPage.jsx";
 import { Link, matchRoute, useLocation } from "./router.jsx";
@@ -26,6 +27,7 @@ const ROUTES = [
   ["/projects", () => <ProjectsPage />],
   ["/projects/:id", ({ id }) => <ProjectPage key={id} id={id} />],
   ["/saved-searches", () => <SavedSearchesPage />],
+  ["/notifications", () => <NotificationsPage />],
 ];
 
 function NotFoundPage() {
@@ -36,15 +38,19 @@ function NotFoundPage() {
   );
 }
 
-/** Unread notifications count; rendered only when the API offers it. */
+/** Link to the notifications with the unread count; rendered only when the API offers it. */
 function NotificationsBadge() {
   const { data } = useQuery(UNREAD_NOTIFICATIONS, { pollInterval: 60_000 });
   const unread = data?.unreadNotificationCount ?? 0;
-  if (unread === 0) return null;
   return (
-    <span className="badge" role="status" aria-label={`${unread} unread notifications`}>
-      {unread > 99 ? "99+" : unread}
-    </span>
+    <Link to="/notifications" className="button button--small" aria-label={`Notifications, ${unread} unread`}>
+      Notifications
+      {unread > 0 && (
+        <span className="badge" role="status">
+          {unread > 99 ? "99+" : unread}
+        </span>
+      )}
+    </Link>
   );
 }
 

@@ -1,8 +1,5 @@
 import { gql } from "@apollo/client";
 
-// NOTE: saved searches and notifications were not in graphql_api/schema.graphql
-// when this was written, so SAVED_SEARCHES and UNREAD_NOTIFICATIONS are guesses.
-// Pages send them only when useSchemaFeatures() finds the query.
 export const BOOKMARK_FIELDS = gql`
   fragment BookmarkFields on Bookmark {
     id
@@ -115,22 +112,5 @@ export const PROJECT = gql`
       link
       memberCount
     }
-  }
-`;
-
-export const SAVED_SEARCHES = gql`
-  query SavedSearches {
-    savedSearches {
-      id
-      name
-      query
-      alertFrequency
-    }
-  }
-`;
-
-export const UNREAD_NOTIFICATIONS = gql`
-  query UnreadNotifications {
-    unreadNotificationCount
   }
 `;

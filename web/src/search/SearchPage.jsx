@@ -7,6 +7,7 @@ import { SEARCH_ISSUES } from "../graphql/search.js";
 import { navigate, useLocation } from "../router.jsx";
 import { FacetSidebar } from "./FacetSidebar.jsx";
 import { ResultList } from "./ResultList.jsx";
+import { SaveSearchForm } from "./SaveSearchForm.jsx";
 import { SearchBox } from "./SearchBox.jsx";
 import { rememberSearch } from "./recentSearches.js";
 import {
@@ -137,6 +138,7 @@ export function SearchPage() {
             <ResultCount loading={searching} result={result} state={state} />
             <SortSelect value={state.sort} onChange={(sort) => go({ ...state, sort, pages: 1 })} />
           </div>
+          <SaveSearchForm key={searchUrl({ ...state, pages: 1 })} state={state} />
           {error && !searching ? (
             <ErrorState title="The search failed" error={error} onRetry={() => refetch()} />
           ) : result && result.hits.length === 0 && !searching ? (
