@@ -26,11 +26,11 @@ os.environ.setdefault(
 )
 os.environ.setdefault("ODYSSEY_INDEX_PREFIX", "odyssey-bench-alerts")
 
-from bench.environment import use_bench_environment  # noqa: E402
+from bench.environment import reset_bench_state, use_bench_environment  # noqa: E402
 
 use_bench_environment()
 
-from sqlalchemy import create_engine, func, insert, text  # noqa: E402
+from sqlalchemy import func, insert  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 from accounts.models import User  # noqa: E402
@@ -42,8 +42,6 @@ from alerts.matching import (  # noqa: E402
 )
 from alerts.models import AlertMatch, SavedSearch  # noqa: E402
 from core.database import get_engine, session_scope  # noqa: E402
-from core.elastic import get_elasticsearch  # noqa: E402
-from core.migrations import upgrade_database  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 from indexer import search_index, store  # noqa: E402
 from indexer.documents import build_document, is_searchable  # noqa: E402
@@ -59,28 +57,6 @@ WORDS = (
 LANGUAGES = ["Python", "Rust", "Go", "JavaScript", "TypeScript", "Java", "Ruby", "C"]
 LABELS = ["good first issue", "help wanted", "documentation", "bug", "easy"]
 KINDS = ["docs", "tests", "bug", "feature"]
-
-
-def reset_database() -> None:
-    """Create or empty this benchmark's database and delete its indices."""
-    server_url, _, database = get_settings().database_url.rpartition("/")
-    admin = create_engine(f"{server_url}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = connection.execute(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database}
-        ).first()
-        if not exists:
-            connection.execute(text(f'CREATE DATABASE "{database}"'))
-    admin.dispose()
-    with get_engine().begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    upgrade_database()
-    get_elasticsearch().indices.delete(
-        index=f"{get_settings().index_prefix}-*",
-        ignore_unavailable=True,
-        allow_no_indices=True,
-    )
 
 
 def make_issues(count: int, rng: random.Random) -> list[FetchedIssue]:
@@ -214,7 +190,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs")
     args = parser.parse_args()
     rng = random.Random(7)
-    reset_database()
+    reset_bench_state()
     doc_ids = load_issues(args.issues, rng)
     load_saved_searches(args.searches, rng)
     print(
