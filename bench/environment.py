@@ -26,25 +26,16 @@ def use_bench_environment() -> dict[str, str]:
 
 def reset_bench_state() -> None:
     """Create or empty the benchmark database, Redis database and indices."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
+    from core.database import create_database_if_missing, get_engine
     from core.elastic import get_elasticsearch
     from core.migrations import upgrade_database
     from core.redis_client import get_redis
     from core.settings import get_settings
 
     settings = get_settings()
-    server_url, _, database = settings.database_url.rpartition("/")
-    admin = create_engine(f"{server_url}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = connection.execute(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database}
-        ).first()
-        if not exists:
-            connection.execute(text(f'CREATE DATABASE "{database}"'))
-    admin.dispose()
-    from core.database import get_engine
-
+    create_database_if_missing(settings.database_url)
     with get_engine().begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))

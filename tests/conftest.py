@@ -40,10 +40,10 @@ os.environ["RATE_LIMIT_USER_PER_MINUTE"] = "0"
 from collections.abc import Iterator  # noqa: E402
 
 import pytest  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
-from core.database import get_engine  # noqa: E402
+from core.database import create_database_if_missing, get_engine  # noqa: E402
 from core.elastic import get_elasticsearch  # noqa: E402
 from core.migrations import upgrade_database  # noqa: E402
 from core.redis_client import get_redis  # noqa: E402
@@ -58,25 +58,10 @@ import alerts.models  # noqa: E402,F401
 STACK_HINT = "start the local stack first: bash localstack/bootstrap.sh"
 
 
-def _create_database() -> None:
-    """Create the test database when a run names one that does not exist yet."""
-    server_url, _, database = get_settings().database_url.rpartition("/")
-    admin = create_engine(f"{server_url}/postgres", isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            exists = connection.execute(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database}
-            ).first()
-            if not exists:
-                connection.execute(text(f'CREATE DATABASE "{database}"'))
-    finally:
-        admin.dispose()
-
-
 def _require_stack() -> None:
     settings = get_settings()
     try:
-        _create_database()
+        create_database_if_missing(get_settings().database_url)
         get_redis().ping()
         get_elasticsearch().cluster.health(timeout="5s")
         with get_engine().connect() as connection:
