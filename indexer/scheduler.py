@@ -4,6 +4,7 @@ Several schedulers may run at once (for example one per host). Before it
 enqueues a refresh, a scheduler sets the Redis key `scheduler:due:<source>`
 with SET NX and an expiry of one interval. Only the scheduler that set the key
 enqueues that refresh, and the next refresh becomes due when the key expires.
+Periodic jobs of other packages (PERIODIC_JOBS) are enqueued the same way.
 """
 
 import logging

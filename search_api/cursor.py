@@ -1,6 +1,6 @@
 """Opaque cursors for deep paging.
 
-A cursor holds the sort values of the last hit (for `search_after`), the id of
+A cursor contains the sort values of the last hit (for `search_after`), the id of
 the point-in-time snapshot later pages are read from (empty until the second
 page opens it), and the fingerprint of the search it belongs to, so a cursor
 cannot be replayed against other filters.
