@@ -7,6 +7,9 @@ COPY indexer indexer
 COPY search_api search_api
 COPY accounts accounts
 COPY tracking tracking
+COPY alerts alerts
+COPY webhooks webhooks
+COPY graphql_api graphql_api
 COPY cli cli
 COPY fakes fakes
 COPY localstack localstack

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from elasticsearch import Elasticsearch, NotFoundError
+from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
 from elasticsearch.helpers import streaming_bulk
 
 from core.elastic import get_elasticsearch
@@ -55,11 +55,39 @@ def ensure_index(client: Elasticsearch | None = None) -> str:
     client = client or get_elasticsearch()
     alias = alias_name()
     if client.indices.exists_alias(name=alias):
-        return next(iter(client.indices.get_alias(name=alias)))
+        current = next(iter(client.indices.get_alias(name=alias)))
+        upgrade_mapping(client, current)
+        return current
     name = new_index_name()
     create_index(client, name)
     client.indices.put_alias(index=name, name=alias)
     return name
+
+
+def upgrade_mapping(client: Elasticsearch, index: str) -> None:
+    """Add the fields of a newer mapping file to an older live index.
+
+    New fields can be added to a live mapping in place, so an upgraded
+    deployment keeps indexing without a rebuild. Changed fields cannot: that
+    raises, and `odyssey reindex` builds a new index instead. Documents
+    indexed before the upgrade lack the new fields until they are re-indexed.
+    """
+    mapping = load_mapping()["mappings"]
+    wanted = mapping["_meta"]["mapping_version"]
+    live = client.indices.get_mapping(index=index)[index]["mappings"]
+    version = live.get("_meta", {}).get("mapping_version", 0)
+    if version >= wanted:
+        return
+    try:
+        client.indices.put_mapping(
+            index=index, properties=mapping["properties"], meta=mapping["_meta"]
+        )
+    except BadRequestError as error:
+        raise RuntimeError(
+            f"index {index} has mapping version {version} and cannot take version "
+            f"{wanted} in place ({error.message}); run `odyssey reindex`"
+        ) from None
+    logger.info("index %s mapping upgraded from version %s to %s", index, version, wanted)
 
 
 def bump_generation() -> int:

@@ -37,3 +37,21 @@ def test_index_write_waits_for_a_running_rebuild():
     finally:
         lock.release()
     assert refresh.index_issues(ids) == (1, 0)
+
+
+def test_older_live_mapping_gains_new_fields():
+    from indexer.search_index import PROJECT_ROOT, ensure_index, load_mapping, new_index_name
+
+    client = get_elasticsearch()
+    old_mapping = load_mapping(PROJECT_ROOT / "mappings" / "issues_v1.json")
+    name = new_index_name()
+    client.indices.create(
+        index=name, settings=old_mapping["settings"], mappings=old_mapping["mappings"]
+    )
+    client.indices.put_alias(index=name, name=alias_name())
+    assert ensure_index() == name
+    live = client.indices.get_mapping(index=name)[name]["mappings"]
+    assert live["_meta"]["mapping_version"] == load_mapping()["mappings"]["_meta"]["mapping_version"]
+    assert "forks" in live["properties"]
+    store_and_index([make_issue(1)])
+    assert index_document_count() == 1
