@@ -2,7 +2,7 @@
 
 The new index is loaded with replicas and refresh off, its settings restored,
 and then the alias moves to it in one atomic update, but only when the new
-index holds exactly as many documents as were loaded into it. A half-built
+index contains exactly as many documents as were loaded into it. A half-built
 index is deleted when the rebuild fails. The rebuild holds the index-writer
 lock, so regular index writes wait (their jobs retry until the lock is free)
 instead of landing in the old index after it was copied; the retried writes
@@ -34,7 +34,7 @@ OLD_INDEX_GRACE = 2.0
 
 
 class DocumentCountMismatch(RuntimeError):
-    """The new index holds a different number of documents than were loaded."""
+    """The new index contains a different number of documents than were loaded."""
 
 
 def rebuild_index() -> int:
@@ -73,11 +73,11 @@ def rebuild_index() -> int:
 
 
 def check_document_count(index: str, expected: int) -> None:
-    """Raise `DocumentCountMismatch` unless `index` holds `expected` documents."""
+    """Raise `DocumentCountMismatch` unless `index` contains `expected` documents."""
     actual = int(get_elasticsearch().count(index=index)["count"])
     if actual != expected:
         raise DocumentCountMismatch(
-            f"index {index} holds {actual} documents but {expected} were loaded; "
+            f"index {index} contains {actual} documents but {expected} were loaded; "
             "the alias was not moved"
         )
 

@@ -93,11 +93,12 @@ def test_low_remaining_budget_waits_for_the_reset():
         with make_client(gitlab.base_url, sleeps, gitlab_rate_limit_reserve=1) as client:
             for _ in range(3):
                 client.project("tools/widget")
-    # The second answer leaves 1 request; the third call waits for the reset.
-    assert len(sleeps) == 1 and 25 <= sleeps[0] <= 32
+    # The second response leaves 1 request; the third call waits for the reset.
+    assert len(sleeps) == 1
+    assert 25 <= sleeps[0] <= 32
 
 
-def test_a_reset_too_far_away_stops_the_client():
+def test_client_stops_when_reset_is_far():
     with run_fake_gitlab(many_issues(1), rate_limit=1, rate_window=3600) as gitlab:
         with make_client(gitlab.base_url, gitlab_rate_limit_reserve=0) as client:
             client.project("tools/widget")

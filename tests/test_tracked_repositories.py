@@ -57,10 +57,12 @@ def test_add_list_and_remove_through_the_api(api):
             json={"source": "gitlab", "full_name": "group/sub/project"},
             headers=ADMIN,
         )
-    assert added.status_code == 201 and again.status_code == 200
+    assert added.status_code == 201
+    assert again.status_code == 200
     assert again.json()["id"] == added.json()["id"]
     assert project.status_code == 201
-    assert project.json()["instance"] == "local" and project.json()["status"] == "pending"
+    assert project.json()["instance"] == "local"
+    assert project.json()["status"] == "pending"
 
     listed = api.get("/v1/tracked-repositories", headers=ADMIN).json()
     assert [item["full_name"] for item in listed] == ["acme/widgets", "group/sub/project"]
@@ -99,7 +101,8 @@ def test_cli_adds_lists_and_removes(capsys):
     assert odyssey(["repos", "add", "acme/widgets"]) == 0
     assert odyssey(["repos", "list"]) == 0
     listed = capsys.readouterr().out
-    assert "acme/widgets" in listed and "pending" in listed
+    assert "acme/widgets" in listed
+    assert "pending" in listed
     assert odyssey(["repos", "remove", "acme/widgets"]) == 0
     assert odyssey(["repos", "remove", "acme/widgets"]) == 1
     assert "not tracked" in capsys.readouterr().err

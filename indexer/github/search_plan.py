@@ -21,7 +21,7 @@ BASE_QUALIFIERS = "is:issue is:open archived:false"
 # Incremental searches return closed issues too, so that an issue closed since
 # the watermark is seen and leaves the index.
 INCREMENTAL_QUALIFIERS = "is:issue"
-# Longest window qualifier: " created:2008-01-01..2026-12-31".
+# Maximum length of a window qualifier: " created:2008-01-01..2026-12-31".
 WINDOW_QUALIFIER_LENGTH = len(" created:2008-01-01..2026-12-31")
 
 
@@ -67,7 +67,7 @@ def split_into_windows(
     client: GitHubClient, query: str, start: date, end: date
 ) -> list[SearchWindow]:
     """Return created-date windows covering [start, end], each with at most
-    1,000 issues, splitting a window in half while it holds more."""
+    1,000 issues, splitting a window in half while it contains more."""
     windows: list[SearchWindow] = []
     pending = [(start, end)]
     while pending:
@@ -81,7 +81,7 @@ def split_into_windows(
                 # TODO: split a single day by created time once a day can hold
                 # more than 1,000 matches; the issues past the cap are missed.
                 logger.warning(
-                    "window %s holds %d issues; only the first %d can be fetched",
+                    "window %s contains %d issues; only the first %d can be fetched",
                     text,
                     count,
                     MAX_SEARCH_RESULTS,

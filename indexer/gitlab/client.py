@@ -236,7 +236,7 @@ class GitLabClient:
         status = response.status_code
         if status in (401, 403):
             raise GitLabAuthError(
-                f"GitLab {self.instance.name} answered HTTP {status} for {path}; "
+                f"GitLab {self.instance.name} returned HTTP {status} for {path}; "
                 "check the instance's token in GITLAB_INSTANCES"
             )
         if status == 404:
@@ -247,7 +247,7 @@ class GitLabClient:
             raise _Retry(f"HTTP {status}", _retry_after(response))
         if status != 200:
             raise GitLabRequestError(
-                f"GitLab {self.instance.name} answered HTTP {status} for {path}: "
+                f"GitLab {self.instance.name} returned HTTP {status} for {path}: "
                 f"{response.text[:200]}"
             )
         return response
