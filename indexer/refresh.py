@@ -240,18 +240,9 @@ def finish_refresh(job_id: str, client: GitHubClient) -> None:
         job = session.get(RefreshJob, job_id)
         assert job is not None  # the claim above updated its row
         mode, started_at, source = job.mode, job.created_at, job.source
-        failed = session.execute(
-            select(RefreshPage.id).where(
-                RefreshPage.job_id == job_id, RefreshPage.status == "failed"
-            )
-        ).first()
-    if failed is not None:
-        # Issues in failed windows were not seen, so absence proves nothing.
-        error = "some search pages failed; see refresh_page"
-        with session_scope() as session:
-            refresh_jobs.set_status(session, job_id, "partial", error=error)
-            source_state.record_unsuccessful(session, source, "partial", error)
-        logger.warning("refresh %s finished partially: some pages failed", job_id)
+        failed = refresh_jobs.has_failed_pages(session, job_id)
+    if failed:
+        refresh_jobs.finish_partially(job_id, source)
         return
     try:
         if mode == source_state.INCREMENTAL:

@@ -9,6 +9,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session
 
+from core.database import session_scope
+from indexer import source_state
 from indexer.models import Issue, RefreshJob, RefreshPage
 
 logger = logging.getLogger(__name__)
@@ -181,3 +183,22 @@ def job_progress(session: Session, job_id: str) -> RefreshProgress | None:
         created_at=job.created_at,
         finished_at=job.finished_at,
     )
+
+
+def has_failed_pages(session: Session, job_id: str) -> bool:
+    failed = session.execute(
+        select(RefreshPage.id).where(
+            RefreshPage.job_id == job_id, RefreshPage.status == "failed"
+        )
+    ).first()
+    return failed is not None
+
+
+def finish_partially(job_id: str, source: str) -> None:
+    """Close a job some of whose pages failed. Issues on those pages were not
+    seen, so their absence proves nothing and nothing is reconciled."""
+    error = f"some {source} pages failed; see refresh_page"
+    with session_scope() as session:
+        set_status(session, job_id, "partial", error=error)
+        source_state.record_unsuccessful(session, source, "partial", error)
+    logger.warning("refresh %s finished partially: some pages failed", job_id)

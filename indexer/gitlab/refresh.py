@@ -209,18 +209,9 @@ def finish_gitlab_refresh(job_id: str) -> None:
     with session_scope() as session:
         if not refresh_jobs.claim_for_reconciliation(session, job_id):
             return
-        failed = session.execute(
-            select(RefreshPage.id).where(
-                RefreshPage.job_id == job_id, RefreshPage.status == "failed"
-            )
-        ).first()
-    if failed is not None:
-        # Issues of failed requests were not seen, so absence proves nothing.
-        error = "some GitLab pages failed; see refresh_page"
-        with session_scope() as session:
-            refresh_jobs.set_status(session, job_id, "partial", error=error)
-            source_state.record_unsuccessful(session, SOURCE, "partial", error)
-        logger.warning("refresh %s finished partially: some pages failed", job_id)
+        failed = refresh_jobs.has_failed_pages(session, job_id)
+    if failed:
+        refresh_jobs.finish_partially(job_id, SOURCE)
         return
     try:
         removed = reconcile_unseen(job_id)
