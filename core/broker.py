@@ -48,3 +48,16 @@ def enqueue(actor_name: str, *args: object, queue_name: str = "default") -> str:
         options={},
     )
     return broker.enqueue(message).message_id
+
+
+def final_error(message_data: dict) -> str:
+    """The error of a message's last attempt, for an `on_retry_exhausted` actor.
+
+    Dramatiq 2 calls an actor's `on_failure` after every failed attempt, even
+    one it will retry, so give-up handlers hang off `on_retry_exhausted`
+    instead. That callback gets no exception, but the Retries middleware has
+    stored the traceback of the final attempt in the message options.
+    """
+    traceback = (message_data.get("options") or {}).get("traceback") or ""
+    lines = traceback.strip().splitlines()
+    return lines[-1] if lines else "unknown error"

@@ -9,7 +9,7 @@ import logging
 import dramatiq
 import pybreaker
 
-from core.broker import broker  # noqa: F401  (binds the actors to the Redis broker)
+from core.broker import broker, final_error  # noqa: F401  (binds the actors to the Redis broker)
 from indexer import refresh, refresh_jobs, search_index, source_state
 from indexer.github.client import GitHubClient
 from indexer.github.errors import GitHubAuthError, GitHubQueryError, RateLimitExhausted
@@ -51,7 +51,7 @@ def _record_failure(job_id: str, error: str) -> None:
             source_state.record_unsuccessful(session, job.source, "failed", error)
 
 
-@dramatiq.actor(max_retries=3, time_limit=600_000, on_failure="plan_failed")
+@dramatiq.actor(max_retries=3, time_limit=600_000, on_retry_exhausted="plan_failed")
 def plan_refresh(job_id: str) -> None:
     """Plan the search windows of a refresh and enqueue their first pages."""
     try:
@@ -69,10 +69,10 @@ def plan_refresh(job_id: str) -> None:
 
 
 @dramatiq.actor
-def plan_failed(message_data: dict, exception_data: dict) -> None:
+def plan_failed(message_data: dict, retry_data: dict) -> None:
     """Mark a refresh failed when its planning ran out of retries."""
     job_id = message_data["args"][0]
-    error = f"{exception_data.get('type')}: {exception_data.get('message')}"
+    error = final_error(message_data)
     logger.error("refresh %s failed while planning, after retries: %s", job_id, error)
     _record_failure(job_id, error)
 
@@ -81,7 +81,7 @@ def plan_failed(message_data: dict, exception_data: dict) -> None:
     retry_when=_retry_when,
     min_backoff=RETRY_MIN_BACKOFF,
     max_backoff=RETRY_MAX_BACKOFF,
-    on_failure="page_failed",
+    on_retry_exhausted="page_failed",
 )
 def fetch_page(page_id: int) -> None:
     """Fetch and store one search page, then index its issues."""
@@ -104,10 +104,10 @@ def fetch_page(page_id: int) -> None:
 
 
 @dramatiq.actor
-def page_failed(message_data: dict, exception_data: dict) -> None:
+def page_failed(message_data: dict, retry_data: dict) -> None:
     """Record a page whose retries ran out, so its refresh can still finish."""
     page_id = message_data["args"][0]
-    error = f"{exception_data.get('type')}: {exception_data.get('message')}"
+    error = final_error(message_data)
     logger.error("refresh page %d gave up after retries: %s", page_id, error)
     _settle_failed_page(page_id, error)
 

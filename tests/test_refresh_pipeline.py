@@ -110,6 +110,30 @@ def test_refresh_survives_server_errors_and_secondary_limits(records_file, monke
     assert outcomes["total"] >= 4 + 3
 
 
+def test_a_page_that_fails_once_is_retried_not_given_up(records_file, monkeypatch):
+    from indexer import refresh
+
+    real_fetch_page = refresh.fetch_page
+    failed_once: set[int] = set()
+
+    def fail_first_attempt(page_id, client, *args, **kwargs):
+        if page_id not in failed_once:
+            failed_once.add(page_id)
+            raise RuntimeError(f"transient failure of page {page_id}")
+        return real_fetch_page(page_id, client, *args, **kwargs)
+
+    monkeypatch.setattr(refresh, "fetch_page", fail_first_attempt)
+    with run_fake_github(records_file) as github, github_url(github.graphql_url):
+        with running_worker():
+            progress = run_refresh(timeout=180)
+    assert failed_once
+    assert progress.status == "completed"
+    assert len(indexed_numbers()) == 4
+    with session_scope() as session:
+        statuses = set(session.execute(select(RefreshPage.status)).scalars())
+    assert statuses == {"done"}
+
+
 def test_refresh_with_rejected_token_fails_clearly(records_file):
     with run_fake_github(records_file, valid_tokens=["another-token"]) as github:
         with github_url(github.graphql_url), running_worker():

@@ -10,7 +10,7 @@ import logging
 import dramatiq
 import pybreaker
 
-from core.broker import broker  # noqa: F401  (binds the actors to the Redis broker)
+from core.broker import broker, final_error  # noqa: F401  (binds the actors to the Redis broker)
 from core.database import session_scope
 from indexer import refresh, refresh_jobs, search_index
 from indexer.gitlab import refresh as gitlab_refresh
@@ -28,7 +28,7 @@ def _retry_when(retries: int, exception: Exception) -> bool:
     return retries < PAGE_RETRIES and not isinstance(exception, PERMANENT_ERRORS)
 
 
-@dramatiq.actor(max_retries=3, time_limit=600_000, on_failure="plan_gitlab_failed")
+@dramatiq.actor(max_retries=3, time_limit=600_000, on_retry_exhausted="plan_gitlab_failed")
 def plan_gitlab_refresh(job_id: str) -> None:
     """Look up tracked GitLab projects, plan the label requests of a refresh
     and enqueue their first pages."""
@@ -47,10 +47,10 @@ def plan_gitlab_refresh(job_id: str) -> None:
 
 
 @dramatiq.actor
-def plan_gitlab_failed(message_data: dict, exception_data: dict) -> None:
+def plan_gitlab_failed(message_data: dict, retry_data: dict) -> None:
     """Mark a GitLab refresh failed when its planning ran out of retries."""
     job_id = message_data["args"][0]
-    error = f"{exception_data.get('type')}: {exception_data.get('message')}"
+    error = final_error(message_data)
     logger.error("GitLab refresh %s failed while planning, after retries: %s", job_id, error)
     with session_scope() as session:
         refresh_jobs.set_status(session, job_id, "failed", error=error[:500])
@@ -60,7 +60,7 @@ def plan_gitlab_failed(message_data: dict, exception_data: dict) -> None:
     retry_when=_retry_when,
     min_backoff=RETRY_MIN_BACKOFF,
     max_backoff=RETRY_MAX_BACKOFF,
-    on_failure="gitlab_page_failed",
+    on_retry_exhausted="gitlab_page_failed",
 )
 def fetch_gitlab_page(page_id: int) -> None:
     """Fetch and store one page of GitLab issues, then index them."""
@@ -82,10 +82,10 @@ def fetch_gitlab_page(page_id: int) -> None:
 
 
 @dramatiq.actor
-def gitlab_page_failed(message_data: dict, exception_data: dict) -> None:
+def gitlab_page_failed(message_data: dict, retry_data: dict) -> None:
     """Record a GitLab page whose retries ran out, so its refresh can finish."""
     page_id = message_data["args"][0]
-    error = f"{exception_data.get('type')}: {exception_data.get('message')}"
+    error = final_error(message_data)
     logger.error("GitLab refresh page %d gave up after retries: %s", page_id, error)
     _settle_failed_page(page_id, error)
 
