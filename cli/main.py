@@ -86,11 +86,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_rebuild_index(args: argparse.Namespace) -> int:
-    from indexer.rebuild import rebuild_index
+    from cli.sync_commands import cmd_reindex
 
-    count = rebuild_index()
-    print(f"rebuilt the index with {count} issues")
-    return 0
+    return cmd_reindex(args)
 
 
 def cmd_graphql_schema(args: argparse.Namespace) -> int:

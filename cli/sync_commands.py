@@ -3,6 +3,7 @@
 import argparse
 import logging
 import signal
+import sys
 import threading
 
 logger = logging.getLogger(__name__)
@@ -22,8 +23,13 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
 
 def cmd_reindex(args: argparse.Namespace) -> int:
     from indexer.rebuild import rebuild_index
+    from indexer.write_lock import RebuildRunning
 
-    count = rebuild_index()
+    try:
+        count = rebuild_index()
+    except RebuildRunning as error:
+        print(f"odyssey: {error}", file=sys.stderr)
+        return 1
     print(f"reindexed {count} issues into a new index and moved the alias to it")
     return 0
 

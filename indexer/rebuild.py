@@ -3,31 +3,32 @@
 The new index is loaded with replicas and refresh off, its settings restored,
 and then the alias moves to it in one atomic update, but only when the new
 index contains exactly as many documents as were loaded into it. A half-built
-index is deleted when the rebuild fails. The rebuild holds the index-writer
-lock, so regular index writes wait (their jobs retry until the lock is free)
-instead of landing in the old index after it was copied; the retried writes
-then go to the new index through the alias.
+index is deleted when the rebuild fails. The rebuild holds the index alone
+(`indexer.write_lock`), so regular index writes wait (their jobs retry until
+it is done) instead of landing in the old index after it was copied; the
+retried writes then go to the new index through the alias.
 """
 
 import logging
 import time
 
+from elasticsearch import Elasticsearch
 from sqlalchemy import select
 
 from core.database import session_scope
 from core.elastic import get_elasticsearch
-from core.redis_client import get_redis
 from indexer import search_index, store
 from indexer.documents import build_document, is_searchable
 from indexer.models import Issue
+from indexer.write_lock import exclusive_rebuild
 
 logger = logging.getLogger(__name__)
 
-from indexer.refresh import WRITER_LOCK
-
 BATCH_SIZE = 1000
-# Seconds; the lock expires on its own if a rebuilding process dies.
+# Seconds; the rebuild's hold expires on its own if its process dies.
 REBUILD_LOCK_TIMEOUT = 3600
+# Seconds to wait for index writes already under way before starting.
+WRITER_DRAIN_WAIT = 60.0
 # Seconds between the alias swap and deleting the old index, so searches that
 # resolved the alias just before the swap can finish on the old index.
 OLD_INDEX_GRACE = 2.0
@@ -40,12 +41,16 @@ class DocumentCountMismatch(RuntimeError):
 def rebuild_index() -> int:
     """Build a fresh index of every searchable issue; return the document count."""
     client = get_elasticsearch()
-    lock = get_redis().lock(WRITER_LOCK, timeout=REBUILD_LOCK_TIMEOUT, blocking_timeout=60)
-    if not lock.acquire():
-        raise RuntimeError(
-            "index rebuild failed: another process holds the index-writer lock; "
-            "wait for it to finish and try again"
-        )
+    with exclusive_rebuild(REBUILD_LOCK_TIMEOUT, WRITER_DRAIN_WAIT):
+        new_index, count, old = _build_and_swap(client)
+    time.sleep(OLD_INDEX_GRACE)
+    for name in old:
+        client.indices.delete(index=name, ignore_unavailable=True)
+    logger.info("rebuilt index %s with %d issues; deleted %s", new_index, count, old)
+    return count
+
+
+def _build_and_swap(client: Elasticsearch) -> tuple[str, int, list[str]]:
     new_index = search_index.new_index_name()
     try:
         search_index.create_index(client, new_index)
@@ -63,13 +68,7 @@ def rebuild_index() -> int:
         logger.exception("index rebuild failed; deleting the half-built index %s", new_index)
         client.indices.delete(index=new_index, ignore_unavailable=True)
         raise
-    finally:
-        lock.release()
-    time.sleep(OLD_INDEX_GRACE)
-    for name in old:
-        client.indices.delete(index=name, ignore_unavailable=True)
-    logger.info("rebuilt index %s with %d issues; deleted %s", new_index, count, old)
-    return count
+    return new_index, count, old
 
 
 def check_document_count(index: str, expected: int) -> None:

@@ -14,8 +14,7 @@ checked longest ago, because absence from an incremental search proves nothing.
 """
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
@@ -24,7 +23,6 @@ from sqlalchemy import select, update
 from core.broker import enqueue
 from core.database import session_scope
 from core.settings import get_settings
-from core.redis_client import get_redis
 from indexer import refresh_jobs, search_index, source_state, store
 from indexer.documents import build_document, document_id, is_searchable
 from indexer.github import queries
@@ -38,12 +36,10 @@ from indexer.github.search_plan import (
 from indexer.models import Issue, RefreshJob, RefreshPage
 from indexer.normalize import BEGINNER_SEARCH_LABELS
 from indexer.tracked.github import tracked_repository_queries
+from indexer.write_lock import shared_write
 
 logger = logging.getLogger(__name__)
 
-WRITER_LOCK = "lock:index-writer"
-# Seconds; a bulk write of one page takes well under this.
-WRITE_LOCK_TIMEOUT = 120
 # GitHub's `nodes(ids:)` takes at most 100 ids.
 RECONCILE_BATCH = 100
 
@@ -196,23 +192,8 @@ def index_issues(issue_ids: list[int]) -> tuple[int, int]:
     Waits briefly for the index-writer lock that a rebuild holds; raises
     `IndexLocked` when it stays taken, so the job retries later.
     """
-    with index_writer_lock():
+    with shared_write():
         return _index_issues(issue_ids)
-
-
-class IndexLocked(RuntimeError):
-    """An index rebuild holds the index-writer lock."""
-
-
-@contextmanager
-def index_writer_lock() -> Iterator[None]:
-    lock = get_redis().lock(WRITER_LOCK, timeout=WRITE_LOCK_TIMEOUT, blocking_timeout=5)
-    if not lock.acquire():
-        raise IndexLocked("the index is being rebuilt; the write will be retried")
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 def _index_issues(issue_ids: list[int]) -> tuple[int, int]:
@@ -336,7 +317,7 @@ def recheck_issues(batch: list[tuple[int, str]], client: GitHubClient) -> int:
     with session_scope() as session:
         updated_ids = store.upsert_issues(session, list(fetched.values()))
         store.delete_issues(session, deleted_ids)
-    with index_writer_lock():
+    with shared_write():
         _, deleted_updated = _index_issues(updated_ids)
         search_index.write_documents([], deleted_docs)
     return deleted_updated + len(deleted_docs)

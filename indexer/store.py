@@ -2,6 +2,8 @@
 
 Rows are written in key order, so two concurrent page jobs that share
 repositories or labels lock them in the same order and cannot deadlock.
+
+Each table is written with one statement per page (`core.bulk_upsert`).
 """
 
 import logging
@@ -9,14 +11,18 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session
 
+from core.bulk_upsert import upsert_rows
 from indexer.models import Issue, IssueLabel, Label, Repository
 from indexer.normalize import classify_labels
 from indexer.records import FetchedIssue, FetchedRepository
 
 logger = logging.getLogger(__name__)
+
+REPOSITORY_KEYS = ("source", "external_id")
+ISSUE_KEYS = ("source", "external_id")
+LABEL_KEYS = ("repository_id", "name")
 
 
 def upsert_repositories(
@@ -50,19 +56,15 @@ def upsert_repositories(
         }
         for _, repo in sorted(unique.items())
     ]
-    statement = insert(Repository).values(rows)
-    updated = {
-        column: statement.excluded[column]
-        for column in rows[0]
-        if column not in ("source", "external_id")
-    }
-    statement = statement.on_conflict_do_update(
-        index_elements=["source", "external_id"], set_=updated
-    ).returning(Repository.id, Repository.source, Repository.external_id)
-    return {
-        (source, external_id): row_id
-        for row_id, source, external_id in session.execute(statement)
-    }
+    returned = upsert_rows(
+        session,
+        Repository.__table__,
+        rows,
+        keys=REPOSITORY_KEYS,
+        updated=[column for column in rows[0] if column not in REPOSITORY_KEYS],
+        returning=("id", *REPOSITORY_KEYS),
+    )
+    return {(source, external_id): row_id for row_id, source, external_id in returned}
 
 
 def upsert_labels(
@@ -82,18 +84,15 @@ def upsert_labels(
     if not unique:
         return {}
     rows = [unique[key] for key in sorted(unique)]
-    statement = insert(Label).values(rows)
-    statement = statement.on_conflict_do_update(
-        index_elements=["repository_id", "name"],
-        set_={
-            "color": statement.excluded.color,
-            "description": statement.excluded.description,
-        },
-    ).returning(Label.id, Label.repository_id, Label.name)
-    return {
-        (repository_id, name): label_id
-        for label_id, repository_id, name in session.execute(statement)
-    }
+    returned = upsert_rows(
+        session,
+        Label.__table__,
+        rows,
+        keys=LABEL_KEYS,
+        updated=("color", "description"),
+        returning=("id", *LABEL_KEYS),
+    )
+    return {(repository_id, name): label_id for label_id, repository_id, name in returned}
 
 
 def _issue_row(issue: FetchedIssue, repository_id: int, job_id: str | None) -> dict:
@@ -142,18 +141,19 @@ def upsert_issues(
         _issue_row(issue, repository_ids[(issue.source, issue.repository.external_id)], job_id)
         for issue in ordered
     ]
-    statement = insert(Issue).values(rows)
     kept_on_update = ("source", "external_id", "first_seen_at")
-    updated = {
-        column: statement.excluded[column] for column in rows[0] if column not in kept_on_update
-    }
     if job_id is None:
         # A webhook or reconciliation update must not claim that a search saw it.
-        del updated["last_seen_job"]
-    statement = statement.on_conflict_do_update(
-        index_elements=["source", "external_id"], set_=updated
-    ).returning(Issue.id, Issue.source, Issue.external_id)
-    issue_ids = {(s, e): row_id for row_id, s, e in session.execute(statement)}
+        kept_on_update += ("last_seen_job",)
+    returned = upsert_rows(
+        session,
+        Issue.__table__,
+        rows,
+        keys=ISSUE_KEYS,
+        updated=[column for column in rows[0] if column not in kept_on_update],
+        returning=("id", *ISSUE_KEYS),
+    )
+    issue_ids = {(source, external_id): row_id for row_id, source, external_id in returned}
 
     ids = [issue_ids[key] for key in sorted(unique)]
     session.execute(delete(IssueLabel).where(IssueLabel.issue_id.in_(ids)))
@@ -163,10 +163,11 @@ def upsert_issues(
         for label in issue.labels
     }
     if links:
-        session.execute(
-            insert(IssueLabel)
-            .values([{"issue_id": i, "label_id": l} for i, l in sorted(links)])
-            .on_conflict_do_nothing()
+        upsert_rows(
+            session,
+            IssueLabel.__table__,
+            [{"issue_id": issue_id, "label_id": label_id} for issue_id, label_id in sorted(links)],
+            keys=("issue_id", "label_id"),
         )
     return ids
 

@@ -15,6 +15,7 @@ from indexer.github.client import GitHubClient
 from indexer.github.errors import GitHubAuthError, GitHubQueryError, RateLimitExhausted
 from core.database import session_scope
 from indexer.models import RefreshJob
+from indexer.write_lock import IndexLocked
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ RETRY_MAX_BACKOFF = 120_000
 
 
 def _retry_when(retries: int, exception: Exception) -> bool:
-    if isinstance(exception, refresh.IndexLocked):
+    if isinstance(exception, IndexLocked):
         return True
     return retries < PAGE_RETRIES and not isinstance(exception, PERMANENT_ERRORS)
 
@@ -40,7 +41,7 @@ def retry_index_write(retries: int, exception: Exception) -> bool:
     The rebuild lock expires after `indexer.rebuild.REBUILD_LOCK_TIMEOUT`, so
     the retries end; a count limit could drop an update during a long rebuild.
     """
-    return isinstance(exception, refresh.IndexLocked) or retries < INDEX_RETRIES
+    return isinstance(exception, IndexLocked) or retries < INDEX_RETRIES
 
 
 def _record_failure(job_id: str, error: str) -> None:
@@ -131,7 +132,7 @@ def index_issues(issue_ids: list[int]) -> None:
     min_backoff=5_000,
     max_backoff=60_000,
     retry_when=lambda retries, error: (
-        isinstance(error, refresh.IndexLocked) or retries < FINISH_RETRIES
+        isinstance(error, IndexLocked) or retries < FINISH_RETRIES
     ),
 )
 def finish_refresh(job_id: str) -> None:

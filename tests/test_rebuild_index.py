@@ -3,10 +3,15 @@
 import pytest
 
 from core.elastic import get_elasticsearch
-from core.redis_client import get_redis
 from indexer import refresh
 from indexer.rebuild import rebuild_index
-from indexer.refresh import WRITER_LOCK, IndexLocked
+from indexer.write_lock import (
+    IndexLocked,
+    RebuildRunning,
+    active_writers,
+    exclusive_rebuild,
+    shared_write,
+)
 from indexer.search_index import alias_name, index_document_count
 from tests.factories import make_issue, store_and_index
 
@@ -29,14 +34,32 @@ def test_rebuild_swaps_alias_and_keeps_documents():
 
 def test_index_write_waits_for_a_running_rebuild():
     ids = store_and_index([make_issue(1)])
-    lock = get_redis().lock(WRITER_LOCK, timeout=30)
-    assert lock.acquire()
-    try:
+    with exclusive_rebuild(timeout=30, drain_wait=1):
         with pytest.raises(IndexLocked):
             refresh.index_issues(ids)
-    finally:
-        lock.release()
     assert refresh.index_issues(ids) == (1, 0)
+
+
+def test_index_writers_share_the_index():
+    with shared_write(wait=0), shared_write(wait=0):
+        assert active_writers() == 2
+    assert active_writers() == 0
+
+
+def test_rebuild_refuses_while_writes_do_not_finish():
+    with shared_write(wait=0):
+        with pytest.raises(RebuildRunning, match="did not finish"):
+            with exclusive_rebuild(timeout=30, drain_wait=0.3):
+                pass
+        # The refused rebuild left nothing behind that turns writers away.
+        with shared_write(wait=0):
+            assert active_writers() == 2
+
+
+def test_a_second_rebuild_is_refused():
+    with exclusive_rebuild(timeout=30, drain_wait=1):
+        with pytest.raises(RebuildRunning, match="another rebuild"):
+            rebuild_index()
 
 
 def test_older_live_mapping_gains_new_fields():

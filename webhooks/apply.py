@@ -18,6 +18,7 @@ from indexer.documents import document_id
 from indexer.models import Issue, IssueLabel, Label, Repository
 from indexer.normalize import classify_labels
 from indexer.records import FetchedIssue
+from indexer.write_lock import shared_write
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def delete_issue(source: str, external_id: str) -> None:
         session.execute(
             delete(Issue).where(Issue.source == source, Issue.external_id == external_id)
         )
-    with refresh.index_writer_lock():
+    with shared_write():
         search_index.write_documents([], [document_id(source, external_id)])
 
 
@@ -101,7 +102,7 @@ def delete_repository(source: str, external_id: str) -> None:
         ]
     # The index goes first: deleting the rows first would lose the document
     # ids if the index write failed, and the retry would find nothing.
-    with refresh.index_writer_lock():
+    with shared_write():
         search_index.write_documents([], doc_ids)
     with session_scope() as session:
         session.execute(delete(Repository).where(Repository.id == repo_id))

@@ -7,7 +7,7 @@ from typing import Any
 import dramatiq
 
 from core.broker import broker  # noqa: F401  (binds the actors to the Redis broker)
-from indexer.refresh import IndexLocked
+from indexer.write_lock import IndexLocked
 from indexer.search_index import ensure_index
 from webhooks import github_events, gitlab_events
 

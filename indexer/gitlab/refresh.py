@@ -36,6 +36,7 @@ from indexer.models import Issue, RefreshJob, RefreshPage, Repository
 from indexer.normalize import GITLAB_SEARCH_LABELS
 from indexer.records import FetchedIssue, FetchedRepository
 from indexer.tracked import service as tracked_service
+from indexer.write_lock import shared_write
 
 logger = logging.getLogger(__name__)
 
@@ -287,7 +288,7 @@ def _reconcile_project(
         updated_ids = store.upsert_issues(session, list(fetched.values()))
         store.delete_issues(session, [issue_id for issue_id, _ in gone])
     _, deleted_updated = refresh.index_issues(updated_ids)
-    with refresh.index_writer_lock():
+    with shared_write():
         search_index.write_documents([], [document_id(SOURCE, ext) for _, ext in gone])
     if gone:
         logger.info(
