@@ -105,7 +105,7 @@ class RefreshJob(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=36)
     source: str = Field(max_length=16)
-    # queued -> running -> reconciling -> completed | partial | failed
+    # queued -> planning -> running -> reconciling -> completed | partial | failed
     status: str = Field(default="queued", max_length=16)
     # "full" searches everything and reconciles unseen issues; "incremental"
     # searches what changed since the source's watermark.

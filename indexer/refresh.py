@@ -28,11 +28,7 @@ from indexer.documents import build_document, document_id, is_searchable
 from indexer.github import queries
 from indexer.github.client import GitHubClient
 from indexer.github.parse import SOURCE, parse_issue
-from indexer.github.search_plan import (
-    INCREMENTAL_QUALIFIERS,
-    label_queries,
-    split_into_windows,
-)
+from indexer.github.search_plan import INCREMENTAL_QUALIFIERS, iter_windows, label_queries
 from indexer.models import Issue, RefreshJob, RefreshPage
 from indexer.normalize import BEGINNER_SEARCH_LABELS
 from indexer.tracked.github import tracked_repository_queries
@@ -51,37 +47,55 @@ class PageOutcome:
     job_settled: bool = False
 
 
-def plan_refresh(job_id: str, client: GitHubClient) -> list[int]:
-    """Record the first page of every search window; return pending page ids."""
+def plan_refresh(
+    job_id: str, client: GitHubClient, send_pages: Callable[[list[int]], None]
+) -> bool:
+    """Find the search windows of a refresh and pass each window's first page
+    to `send_pages` as soon as the window is known, so fetching overlaps
+    planning. Return True when planning ended with no page left to fetch.
+
+    The job is `planning` meanwhile, and pages that finish early cannot
+    claim it for the final step; it becomes `running` once every window is
+    recorded. A redelivered plan records the same pages again, which adds
+    nothing, and sends the pending ones again, which page jobs tolerate.
+    """
     with session_scope() as session:
         job = session.get(RefreshJob, job_id)
-        if job is None or job.status not in ("queued", "running"):
+        if job is None or job.status not in ("queued", "planning", "running"):
             logger.info("refresh %s is not waiting to be planned; skipping", job_id)
-            return []
+            return False
         mode = job.mode
         since = source_state.watermark(session, SOURCE)
         if mode == source_state.INCREMENTAL and since is None:
             # Nothing to be incremental to: the first refresh is a full one.
             logger.info("refresh %s has no watermark; running a full refresh", job_id)
             job.mode = mode = source_state.FULL
-    settings = get_settings()
-    start = date.fromisoformat(settings.github_search_since)
-    windows = []
+        if job.status == "queued":
+            job.status = "planning"
+    start = date.fromisoformat(get_settings().github_search_since)
     queries = search_queries(mode, since)
     if mode == source_state.FULL:
         queries += tracked_repository_queries(client)
+    sent: set[int] = set()
+    windows = 0
     for query in queries:
-        windows += split_into_windows(client, query, start, date.today())
+        for window in iter_windows(client, query, start, date.today()):
+            windows += 1
+            with session_scope() as session:
+                refresh_jobs.add_pages(session, job_id, [window.query])
+                new = [i for i in refresh_jobs.pending_page_ids(session, job_id) if i not in sent]
+            send_pages(new)
+            sent.update(new)
     with session_scope() as session:
-        refresh_jobs.add_pages(session, job_id, [w.query for w in windows])
         session.execute(
             update(RefreshJob)
             .where(RefreshJob.id == job_id)
-            .values(status="running", windows_planned=len(windows))
+            .values(status="running", windows_planned=windows)
         )
-        pending = refresh_jobs.pending_page_ids(session, job_id)
-    logger.info("refresh %s planned %d windows", job_id, len(windows))
-    return pending
+    with session_scope() as session:
+        settled = not refresh_jobs.pending_page_ids(session, job_id)
+    logger.info("refresh %s planned %d windows", job_id, windows)
+    return settled
 
 
 def search_queries(mode: str, since: datetime | None) -> list[str]:

@@ -15,7 +15,7 @@ from indexer.models import Issue, RefreshJob, RefreshPage
 
 logger = logging.getLogger(__name__)
 
-ACTIVE_STATUSES = ("queued", "running", "reconciling")
+ACTIVE_STATUSES = ("queued", "planning", "running", "reconciling")
 
 
 @dataclass(frozen=True)

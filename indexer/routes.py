@@ -18,7 +18,7 @@ router = APIRouter(prefix="/v1/refresh", tags=["refresh"])
 class RefreshJobOut(BaseModel):
     job_id: str
     source: str
-    status: str = Field(description="queued, running, reconciling, completed, partial or failed")
+    status: str = Field(description="queued, planning, running, reconciling, completed, partial or failed")
     pages_total: int
     pages_done: int
     pages_failed: int

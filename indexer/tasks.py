@@ -58,15 +58,18 @@ def plan_refresh(job_id: str) -> None:
     try:
         search_index.ensure_index()
         with GitHubClient() as client:
-            page_ids = refresh.plan_refresh(job_id, client)
+            settled = refresh.plan_refresh(job_id, client, _send_pages)
     except PERMANENT_ERRORS as error:
         logger.error("refresh %s failed while planning: %s", job_id, error)
         _record_failure(job_id, str(error))
         return
+    if settled:
+        finish_refresh.send(job_id)
+
+
+def _send_pages(page_ids: list[int]) -> None:
     for page_id in page_ids:
         fetch_page.send(page_id)
-    if not page_ids:
-        finish_refresh.send(job_id)
 
 
 @dramatiq.actor

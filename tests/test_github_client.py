@@ -1,6 +1,6 @@
 """The GitHub client against the local GitHub: retries, limits, breaker."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pybreaker
 import pytest
@@ -18,6 +18,7 @@ from indexer.github.errors import (
 from indexer.github.search_plan import (
     MAX_QUERY_LENGTH,
     label_queries,
+    cut_window,
     split_into_windows,
 )
 from indexer.normalize import BEGINNER_SEARCH_LABELS
@@ -137,6 +138,22 @@ def test_label_queries_fit_github_query_length():
     joined = " ".join(built)
     for label in BEGINNER_SEARCH_LABELS:
         assert label in joined
+
+
+def test_cut_window_splits_by_expected_count():
+    pieces = cut_window(date(2024, 1, 1), date(2024, 12, 31), 2500)
+    assert len(pieces) == 4
+    assert pieces[0][0] == date(2024, 1, 1)
+    assert pieces[-1][1] == date(2024, 12, 31)
+    for (_, end), (start, _) in zip(pieces, pieces[1:]):
+        assert start == end + timedelta(days=1)
+
+
+def test_cut_window_never_cuts_inside_a_day():
+    assert cut_window(date(2024, 1, 1), date(2024, 1, 2), 90_000) == [
+        (date(2024, 1, 1), date(2024, 1, 1)),
+        (date(2024, 1, 2), date(2024, 1, 2)),
+    ]
 
 
 def test_windows_split_until_each_fits_the_cap():

@@ -97,6 +97,39 @@ def test_refresh_pages_through_windows_past_the_search_cap(tmp_path):
     assert windows >= 2
 
 
+def test_planning_sends_each_window_as_found(tmp_path):
+    from indexer import refresh, refresh_jobs
+    from indexer.github.client import GitHubClient
+    from indexer.models import RefreshJob
+
+    records = [
+        record(n, created_at=f"20{20 + n % 5}-0{1 + n % 9}-1{n % 10}") for n in range(1, 1151)
+    ]
+    path = write_records(tmp_path / "many.jsonl", records)
+    with session_scope() as session:
+        job, _ = refresh_jobs.create_job(session, "github")
+        job_id = job.id
+    sent: list[tuple[str, list[int]]] = []
+
+    def send_pages(page_ids: list[int]) -> None:
+        with session_scope() as session:
+            sent.append((session.get(RefreshJob, job_id).status, page_ids))
+
+    with run_fake_github(path) as github, github_url(github.graphql_url):
+        with GitHubClient() as client:
+            settled = refresh.plan_refresh(job_id, client, send_pages)
+    with session_scope() as session:
+        job = session.get(RefreshJob, job_id)
+        status, windows = job.status, job.windows_planned
+    sent_ids = [page_id for _, page_ids in sent for page_id in page_ids]
+    assert settled is False
+    assert len(sent) == windows
+    assert windows >= 2
+    assert {status for status, _ in sent} == {"planning"}
+    assert len(sent_ids) == len(set(sent_ids)) == windows
+    assert status == "running"
+
+
 def test_refresh_survives_server_errors_and_secondary_limits(records_file, monkeypatch):
     with run_fake_github(records_file) as github, github_url(github.graphql_url):
         github.fake.faults.fail_next(2, status=502)

@@ -36,7 +36,9 @@ logger = logging.getLogger(__name__)
 FALLBACK_CREATED_AT = datetime(2008, 4, 10, tzinfo=UTC)
 # GitHub makes at most this many search results reachable by paging.
 SEARCH_RESULT_LIMIT = 1000
-SEARCH_CACHE_SIZE = 16
+# A refresh pages through many search windows at once, one per worker thread,
+# and plans with count queries; with fewer entries the pages evict each other.
+SEARCH_CACHE_SIZE = 256
 
 RecordKey = tuple[str, int]
 Clock = Callable[[], datetime]

@@ -19,7 +19,7 @@ class RefreshJob:
     job_id: strawberry.ID
     source: str
     status: str = strawberry.field(
-        description="queued, running, reconciling, completed, partial or failed."
+        description="queued, planning, running, reconciling, completed, partial or failed."
     )
     pages_total: int
     pages_done: int

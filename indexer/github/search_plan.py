@@ -3,10 +3,17 @@
 GitHub limits a search query to 256 characters and serves at most 1,000 results
 of any search. The beginner labels are therefore split over several queries,
 and each query is split into created-date windows small enough that every
-window holds at most 1,000 issues.
+window contains at most 1,000 issues.
+
+A window with too many issues is cut into as many equal date ranges as its
+count suggests, aiming at `WINDOW_TARGET` issues each, rather than in halves:
+issues spread over the years unevenly, but far from halving's worst case, so
+this needs fewer count queries. Every count query is a GitHub round trip.
 """
 
 import logging
+import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -17,6 +24,9 @@ logger = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 256
 MAX_SEARCH_RESULTS = 1000
+# Issues aimed at per window when cutting a large one; below the cap, so that
+# a window a little denser than the average still fits.
+WINDOW_TARGET = 700
 BASE_QUALIFIERS = "is:issue is:open archived:false"
 # Incremental searches return closed issues too, so that an issue closed since
 # the watermark is seen and leaves the index.
@@ -67,8 +77,14 @@ def split_into_windows(
     client: GitHubClient, query: str, start: date, end: date
 ) -> list[SearchWindow]:
     """Return created-date windows covering [start, end], each with at most
-    1,000 issues, splitting a window in half while it contains more."""
-    windows: list[SearchWindow] = []
+    1,000 issues, sorted by query."""
+    return sorted(iter_windows(client, query, start, end), key=lambda window: window.query)
+
+
+def iter_windows(
+    client: GitHubClient, query: str, start: date, end: date
+) -> Iterator[SearchWindow]:
+    """Yield the windows of [start, end] as they are found, earliest first."""
     pending = [(start, end)]
     while pending:
         window_start, window_end = pending.pop()
@@ -86,10 +102,15 @@ def split_into_windows(
                     count,
                     MAX_SEARCH_RESULTS,
                 )
-            windows.append(SearchWindow(text, count))
+            yield SearchWindow(text, count)
             continue
-        middle = window_start + timedelta(days=(window_end - window_start).days // 2)
-        pending.append((middle + timedelta(days=1), window_end))
-        pending.append((window_start, middle))
-    windows.sort(key=lambda window: window.query)
-    return windows
+        pending.extend(reversed(cut_window(window_start, window_end, count)))
+
+
+def cut_window(start: date, end: date, count: int) -> list[tuple[date, date]]:
+    """Cut [start, end] into equal date ranges of about `WINDOW_TARGET` issues
+    each if the issues were spread evenly; at least two, at most one per day."""
+    days = (end - start).days + 1
+    pieces = min(days, max(2, math.ceil(count / WINDOW_TARGET)))
+    bounds = [start + timedelta(days=days * index // pieces) for index in range(pieces + 1)]
+    return [(bounds[i], bounds[i + 1] - timedelta(days=1)) for i in range(pieces)]
