@@ -8,6 +8,7 @@ recorded text is copied.
 
 import json
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 WORDS = (
@@ -18,28 +19,34 @@ WORDS = (
 
 
 def generate(source: Path, target: Path, count: int, seed: int = 1) -> Path:
+    """Write `count` generated records to `target` as JSONL."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w") as handle:
+        for record in iter_records(source, count, seed):
+            handle.write(json.dumps(record) + "\n")
+    return target
+
+
+def iter_records(source: Path, count: int, seed: int = 1) -> Iterator[dict]:
+    """Yield `count` generated records modelled on the records of `source`."""
     rng = random.Random(seed)
     recorded = [json.loads(line) for line in source.read_text().splitlines() if line.strip()]
     beginner = [r for r in recorded if r.get("labels")]
     repos = max(10, count // 20)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w") as handle:
-        for number in range(1, count + 1):
-            model = rng.choice(beginner)
-            repo = f"gen-org-{number % 97}/gen-repo-{number % repos}"
-            body_words = max(0, len(model.get("body") or "") // 6)
-            record = {
-                "source": "github",
-                "repo": repo,
-                "number": number,
-                "url": f"https://github.com/{repo}/issues/{number}",
-                "title": " ".join(rng.choices(WORDS, k=rng.randint(3, 10))).capitalize(),
-                "state": "open",
-                "labels": model["labels"],
-                "language": model.get("language"),
-                "created_at": f"20{rng.randint(15, 26)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-                "body": " ".join(rng.choices(WORDS, k=min(body_words, 2000))),
-                "comments": rng.randint(0, 20),
-            }
-            handle.write(json.dumps(record) + "\n")
-    return target
+    for number in range(1, count + 1):
+        model = rng.choice(beginner)
+        repo = f"gen-org-{number % 97}/gen-repo-{number % repos}"
+        body_words = max(0, len(model.get("body") or "") // 6)
+        yield {
+            "source": "github",
+            "repo": repo,
+            "number": number,
+            "url": f"https://github.com/{repo}/issues/{number}",
+            "title": " ".join(rng.choices(WORDS, k=rng.randint(3, 10))).capitalize(),
+            "state": "open",
+            "labels": model["labels"],
+            "language": model.get("language"),
+            "created_at": f"20{rng.randint(15, 26)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "body": " ".join(rng.choices(WORDS, k=min(body_words, 2000))),
+            "comments": rng.randint(0, 20),
+        }

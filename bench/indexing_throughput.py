@@ -15,6 +15,7 @@ from bench.environment import use_bench_environment
 
 CHILD_ENV = use_bench_environment()
 
+from bench.cpu import CpuUsage  # noqa: E402
 from bench.memory import PeakMemory  # noqa: E402
 from cli import processes  # noqa: E402
 from cli.demo import demo_data_path, point_at_local_github  # noqa: E402
@@ -47,8 +48,10 @@ def run(data_path: Path, workers: int, threads: int, timeout: float) -> dict[str
             )
         )
         time.sleep(3)  # worker start-up is not part of the figure
-        memory = PeakMemory({"worker": children[1].pid, "fake_github": children[0].pid})
-        with memory:
+        pids = {"worker": children[1].pid, "fake_github": children[0].pid}
+        memory = PeakMemory(pids)
+        cpu = CpuUsage(pids)
+        with memory, cpu:
             started = time.perf_counter()
             job_id, _ = start_refresh()
             progress = follow_refresh(job_id, timeout=timeout, poll_interval=0.2)
@@ -65,7 +68,16 @@ def run(data_path: Path, workers: int, threads: int, timeout: float) -> dict[str
         "stored_per_second": progress.issues_seen / elapsed,
         "searchable_per_second": progress.issues_indexed / elapsed,
         **memory.summary(),
+        **cpu.summary(),
+        "indexed_per_pipeline_cpu_second": progress.issues_indexed / pipeline_cpu_seconds(cpu),
     }
+
+
+def pipeline_cpu_seconds(cpu: CpuUsage) -> float:
+    """CPU seconds of the parts that would run in production: everything but
+    the local GitHub and unrelated load."""
+    parts = cpu.seconds_by_part()
+    return sum(parts[name] for name in ("worker", "postgres", "redis", "elasticsearch")) or 1.0
 
 
 def main() -> None:

@@ -30,29 +30,40 @@ def tree_rss_bytes(pid: int) -> tuple[int, list[int]]:
     return sum(sizes), sizes
 
 
-class PeakMemory:
-    """Sample the RSS of named process trees every `interval` seconds and keep peaks."""
+class PeriodicSampler:
+    """Call `sample` every `interval` seconds in a thread while in a `with` block."""
 
-    def __init__(self, pids: dict[str, int], interval: float = 0.5) -> None:
-        self.pids = pids
+    def __init__(self, interval: float = 0.5) -> None:
         self.interval = interval
-        self.peak_total: dict[str, int] = {name: 0 for name in pids}
-        self.peak_largest: dict[str, int] = {name: 0 for name in pids}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> "PeakMemory":
+    def __enter__(self):
+        self.sample()
         self._thread.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
+        self.sample()
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        while not self._stop.wait(self.interval):
             self.sample()
-            self._stop.wait(self.interval)
+
+    def sample(self) -> None:
+        raise NotImplementedError
+
+
+class PeakMemory(PeriodicSampler):
+    """Sample the RSS of named process trees every `interval` seconds and keep peaks."""
+
+    def __init__(self, pids: dict[str, int], interval: float = 0.5) -> None:
+        super().__init__(interval)
+        self.pids = pids
+        self.peak_total: dict[str, int] = {name: 0 for name in pids}
+        self.peak_largest: dict[str, int] = {name: 0 for name in pids}
 
     def sample(self) -> None:
         for name, pid in self.pids.items():

@@ -24,6 +24,7 @@ from bench.environment import use_bench_environment
 
 CHILD_ENV = use_bench_environment()
 
+from bench.cpu import CpuUsage  # noqa: E402
 from bench.memory import PeakMemory  # noqa: E402
 from cli import processes  # noqa: E402
 from core.settings import get_settings  # noqa: E402
@@ -91,6 +92,16 @@ def report(name: str, latencies: list[float], wall: float) -> None:
     )
 
 
+def cpu_per_search(cpu: CpuUsage, searches: int) -> str:
+    """CPU milliseconds per search spent by each part, to show what saturates."""
+    parts = cpu.seconds_by_part()
+    return ", ".join(
+        f"{name} {seconds * 1000 / searches:.1f} ms"
+        for name, seconds in parts.items()
+        if name in ("api", "elasticsearch", "redis", "other")
+    )
+
+
 def discover_facets(base_url: str) -> tuple[int, dict[str, list[str]]]:
     with httpx.Client(base_url=base_url, timeout=30) as client:
         first = client.get("/v1/search", params={"size": 1}).json()
@@ -124,8 +135,10 @@ def run_mode(cached: bool, args: argparse.Namespace) -> None:
         timed_pass(base_url, queries, 8)
         with PeakMemory({"api": api.pid}) as memory:
             for clients in args.clients:
-                latencies, wall = timed_pass(base_url, queries, clients)
+                with CpuUsage({"api": api.pid}) as cpu:
+                    latencies, wall = timed_pass(base_url, queries, clients)
                 report(f"{label}, {clients} clients", latencies, wall)
+                print(f"  cpu per search: {cpu_per_search(cpu, len(latencies))}", flush=True)
         for name, value in memory.summary().items():
             print(f"{label} {name}: {value}")
     finally:

@@ -1,7 +1,10 @@
 """Build Elasticsearch documents from stored issues."""
 
 from datetime import datetime, timezone
+from collections.abc import Sequence
 from typing import Any
+
+from sqlalchemy import Row
 
 from indexer.models import Issue, Label, Repository
 
@@ -11,7 +14,13 @@ def document_id(source: str, external_id: str) -> str:
     return f"{source}:{external_id}"
 
 
-def is_searchable(issue: Issue, repository: Repository) -> bool:
+# The functions below read attributes only, so they take model instances or
+# database rows with the models' column names alike.
+IssueColumns = Issue | Row
+RepositoryColumns = Repository | Row
+
+
+def is_searchable(issue: IssueColumns, repository: RepositoryColumns) -> bool:
     """Whether an issue belongs in the index: open, beginner-friendly, unlocked,
     in a repository that is not archived. Assigned issues stay in the index and
     are hidden by the default search filter."""
@@ -24,7 +33,7 @@ def is_searchable(issue: Issue, repository: Repository) -> bool:
 
 
 def build_document(
-    issue: Issue, repository: Repository, labels: list[Label]
+    issue: IssueColumns, repository: RepositoryColumns, labels: Sequence[Label | Row]
 ) -> dict[str, Any]:
     return {
         "doc_id": document_id(issue.source, issue.external_id),

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, select
+from sqlalchemy import Row, delete, select
 from sqlmodel import Session
 
 from core.bulk_upsert import upsert_rows
@@ -25,6 +25,30 @@ ISSUE_KEYS = ("source", "external_id")
 LABEL_KEYS = ("repository_id", "name")
 
 
+def repository_row(repo: FetchedRepository, fetched_at: datetime) -> dict:
+    """The `repository` table row of a fetched repository."""
+    return {
+        "source": repo.source,
+        "external_id": repo.external_id,
+        "name": repo.name,
+        "full_name": repo.full_name,
+        "owner": repo.owner,
+        "description": repo.description,
+        "url": repo.url,
+        "language": repo.language,
+        "stars": repo.stars,
+        "archived": repo.archived,
+        "created_at": repo.created_at,
+        "updated_at": repo.updated_at,
+        "forks": repo.forks,
+        "topics": list(repo.topics),
+        "license_spdx": repo.license_spdx,
+        "license_name": repo.license_name,
+        "pushed_at": repo.pushed_at,
+        "fetched_at": fetched_at,
+    }
+
+
 def upsert_repositories(
     session: Session, repositories: Sequence[FetchedRepository]
 ) -> dict[tuple[str, str], int]:
@@ -33,29 +57,7 @@ def upsert_repositories(
     if not unique:
         return {}
     now = datetime.now(timezone.utc)
-    rows = [
-        {
-            "source": repo.source,
-            "external_id": repo.external_id,
-            "name": repo.name,
-            "full_name": repo.full_name,
-            "owner": repo.owner,
-            "description": repo.description,
-            "url": repo.url,
-            "language": repo.language,
-            "stars": repo.stars,
-            "archived": repo.archived,
-            "created_at": repo.created_at,
-            "updated_at": repo.updated_at,
-            "forks": repo.forks,
-            "topics": list(repo.topics),
-            "license_spdx": repo.license_spdx,
-            "license_name": repo.license_name,
-            "pushed_at": repo.pushed_at,
-            "fetched_at": now,
-        }
-        for _, repo in sorted(unique.items())
-    ]
+    rows = [repository_row(repo, now) for _, repo in sorted(unique.items())]
     returned = upsert_rows(
         session,
         Repository.__table__,
@@ -95,7 +97,8 @@ def upsert_labels(
     return {(repository_id, name): label_id for label_id, repository_id, name in returned}
 
 
-def _issue_row(issue: FetchedIssue, repository_id: int, job_id: str | None) -> dict:
+def issue_row(issue: FetchedIssue, repository_id: int, job_id: str | None) -> dict:
+    """The `issue` table row of a fetched issue, with its label facets."""
     facets = classify_labels(label.name for label in issue.labels)
     now = datetime.now(timezone.utc)
     return {
@@ -138,7 +141,7 @@ def upsert_issues(
     label_ids = upsert_labels(session, ordered, repository_ids)
 
     rows = [
-        _issue_row(issue, repository_ids[(issue.source, issue.repository.external_id)], job_id)
+        issue_row(issue, repository_ids[(issue.source, issue.repository.external_id)], job_id)
         for issue in ordered
     ]
     kept_on_update = ("source", "external_id", "first_seen_at")
@@ -182,21 +185,33 @@ def delete_issues(session: Session, issue_ids: Sequence[int]) -> int:
 
 def load_issues_for_index(
     session: Session, issue_ids: Sequence[int]
-) -> list[tuple[Issue, Repository, list[Label]]]:
-    """Load issues with their repository and labels in two queries."""
+) -> list[tuple[Row, Row, list[Row]]]:
+    """Load issues with their repository and labels in three queries.
+
+    Returns plain rows, whose attributes carry the column names of the
+    models: the index only reads them, and building ORM objects for a page
+    of issues cost more than the queries.
+    """
     if not issue_ids:
         return []
-    pairs = session.execute(
-        select(Issue, Repository)
-        .join(Repository, Issue.repository_id == Repository.id)
-        .where(Issue.id.in_(list(issue_ids)))
-    ).all()
+    ids = list(issue_ids)
+    issues = session.execute(select(Issue.__table__).where(Issue.id.in_(ids))).all()
+    repository_ids = {issue.repository_id for issue in issues}
+    repositories = {
+        repository.id: repository
+        for repository in session.execute(
+            select(Repository.__table__).where(Repository.id.in_(repository_ids))
+        )
+    }
     label_rows = session.execute(
-        select(IssueLabel.issue_id, Label)
+        select(IssueLabel.issue_id, Label.__table__)
         .join(Label, IssueLabel.label_id == Label.id)
-        .where(IssueLabel.issue_id.in_(list(issue_ids)))
+        .where(IssueLabel.issue_id.in_(ids))
     ).all()
-    labels: dict[int, list[Label]] = {}
-    for issue_id, label in label_rows:
-        labels.setdefault(issue_id, []).append(label)
-    return [(issue, repo, labels.get(issue.id, [])) for issue, repo in pairs]
+    labels: dict[int, list[Row]] = {}
+    for label in label_rows:
+        labels.setdefault(label.issue_id, []).append(label)
+    return [
+        (issue, repositories[issue.repository_id], labels.get(issue.id, []))
+        for issue in issues
+    ]
