@@ -94,11 +94,14 @@ def run_demo(serve: bool, timeout: float) -> int:
                   f"(docs at /docs); press Ctrl+C to stop")
             import uvicorn
 
+            from core.logging_setup import uvicorn_log_config
+
             uvicorn.run(
                 "search_api.app:create_app",
                 factory=True,
                 host=settings.api_host,
                 port=settings.api_port,
+                log_config=uvicorn_log_config(),
             )
         return 0
     finally:

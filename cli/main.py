@@ -62,19 +62,19 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from core.logging_setup import uvicorn_log_config
     from core.metrics import prepare_multiprocess_directory
     from core.settings import get_settings
 
     settings = get_settings()
     prepare_multiprocess_directory()
-    # TODO: uvicorn's own startup and access lines keep its text format even
-    # with LOG_FORMAT=json; only the application's records become JSON.
     uvicorn.run(
         "search_api.app:create_app",
         factory=True,
         host=args.host or settings.api_host,
         port=args.port or settings.api_port,
         workers=args.workers,
+        log_config=uvicorn_log_config(),
     )
     return 0
 

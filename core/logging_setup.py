@@ -14,6 +14,9 @@ def configure_logging() -> None:
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
     apply_log_format()
+    # Warnings, such as a library's deprecation notice, become log records, so
+    # they keep the log format instead of printing raw lines to stderr.
+    logging.captureWarnings(True)
     # The Elasticsearch transport logs every request at INFO.
     logging.getLogger("elastic_transport").setLevel(logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -30,3 +33,32 @@ def apply_log_format() -> None:
             handler.addFilter(ContextFilter())
         if json_format:
             handler.setFormatter(JsonFormatter())
+
+
+def uvicorn_log_config() -> dict:
+    """Logging settings for uvicorn's own loggers in the format of ours.
+
+    uvicorn applies its default text configuration to its startup, error and
+    access lines unless given another one, in every worker process it starts.
+    """
+    if get_settings().log_format == "json":
+        formatter: dict = {"()": "core.json_logging.JsonFormatter"}
+    else:
+        formatter = {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    handler = {
+        "class": "logging.StreamHandler",
+        "formatter": "default",
+        "filters": ["context"],
+        "stream": "ext://sys.stderr",
+    }
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"default": formatter},
+        "filters": {"context": {"()": "core.log_context.ContextFilter"}},
+        "handlers": {"default": handler},
+        "loggers": {
+            "uvicorn": {"handlers": ["default"], "level": "INFO", "propagate": False},
+            "uvicorn.access": {"handlers": ["default"], "level": "INFO", "propagate": False},
+        },
+    }

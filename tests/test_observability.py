@@ -217,3 +217,30 @@ def test_text_log_format_is_the_default():
         assert not isinstance(handler.formatter, JsonFormatter)
     finally:
         root.removeHandler(handler)
+
+
+def test_server_writes_uvicorn_lines_as_json_too(tmp_path):
+    import socket
+
+    import httpx
+
+    from cli import processes
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log_path = tmp_path / "api.log"
+    api = processes.spawn(
+        ["-m", "cli.main", "serve", "--port", str(port)], log_path, {"LOG_FORMAT": "json"}
+    )
+    try:
+        processes.wait_for_port(port, 60, "the API")
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
+    finally:
+        processes.stop(api)
+    lines = [line for line in log_path.read_text().splitlines() if line.strip()]
+    entries = [json.loads(line) for line in lines]
+    loggers = {entry["logger"] for entry in entries}
+    assert "uvicorn.access" in loggers
+    assert "uvicorn.error" in loggers
+    assert any("GET /healthz" in entry["message"] for entry in entries)
