@@ -24,10 +24,22 @@ if "test" not in TEST_DATABASE or TEST_REDIS_DB == "0":
         f"{TEST_REDIS_DB}: the test database name must contain 'test' and the Redis "
         "database must not be 0 (the demo's)"
     )
-os.environ["DATABASE_URL"] = (
-    f"postgresql+psycopg://odyssey@127.0.0.1:{_POSTGRES_PORT}/{TEST_DATABASE}"
-)
-os.environ["REDIS_URL"] = f"redis://127.0.0.1:{_REDIS_PORT}/{TEST_REDIS_DB}"
+# "native" uses the local stack on this machine (what CI runs); "testcontainers"
+# starts the same servers in Docker containers (see tests/containers.py).
+TEST_STACK = os.environ.get("ODYSSEY_TEST_STACK", "native")
+if TEST_STACK == "testcontainers":
+    from tests.containers import start_containers
+
+    os.environ.update(start_containers(TEST_DATABASE))
+elif TEST_STACK == "native":
+    os.environ["DATABASE_URL"] = (
+        f"postgresql+psycopg://odyssey@127.0.0.1:{_POSTGRES_PORT}/{TEST_DATABASE}"
+    )
+    os.environ["REDIS_URL"] = f"redis://127.0.0.1:{_REDIS_PORT}/{TEST_REDIS_DB}"
+else:
+    raise RuntimeError(
+        f"ODYSSEY_TEST_STACK={TEST_STACK!r} is invalid; use 'native' or 'testcontainers'"
+    )
 os.environ["ODYSSEY_INDEX_PREFIX"] = f"odyssey-test-{uuid.uuid4().hex[:8]}"
 os.environ["ODYSSEY_ADMIN_TOKEN"] = "test-admin-token"
 os.environ["ODYSSEY_JWT_SECRET"] = "test-secret-" + "x" * 32
@@ -56,6 +68,17 @@ import indexer.sync_models  # noqa: E402,F401
 import alerts.models  # noqa: E402,F401
 
 STACK_HINT = "start the local stack first: bash localstack/bootstrap.sh"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave out tests that stop and start the native stack's servers when the
+    servers run in containers instead."""
+    if TEST_STACK == "native":
+        return
+    native = [item for item in items if item.get_closest_marker("native_stack")]
+    if native:
+        config.hook.pytest_deselected(items=native)
+        items[:] = [item for item in items if not item.get_closest_marker("native_stack")]
 
 
 def _require_stack() -> None:

@@ -8,6 +8,8 @@ from localstack.services import POSTGRES_DATABASES
 from localstack.stack import format_status, status, stop, up
 from localstack.system import StackError
 
+pytestmark = pytest.mark.native_stack
+
 SERVICE_NAMES = {"postgres", "redis", "elasticsearch"}
 
 
