@@ -21,6 +21,7 @@ class GitHubLoginResult:
     action: str  # "signed_up", "signed_in" or "linked"
     github_login: str
     tokens: TokenPair | None
+    user_id: int
 
 
 def find_identity(session: Session, user_id: int) -> GitHubIdentity | None:
@@ -29,8 +30,14 @@ def find_identity(session: Session, user_id: int) -> GitHubIdentity | None:
     ).first()
 
 
-def complete_login(session: Session, code: str, state: str) -> GitHubLoginResult:
-    """Finish the flow started with `state`: link, sign in or sign up; commits."""
+def complete_login(
+    session: Session, code: str, state: str, *, start_session: bool = True
+) -> GitHubLoginResult:
+    """Finish the flow started with `state`: link, sign in or sign up; commits.
+
+    With `start_session=False` no tokens are issued (`tokens` is None), so the
+    caller can start the session later for `user_id`.
+    """
     pending = oauth.take_authorization(state)
     token = oauth.exchange_code(code, pending.code_verifier)
     github_user = oauth.fetch_user(token.access_token)
@@ -39,7 +46,9 @@ def complete_login(session: Session, code: str, state: str) -> GitHubLoginResult
     ).first()
     if pending.link_user_id is not None:
         _link(session, pending.link_user_id, identity, github_user, token)
-        return GitHubLoginResult("linked", github_user.login, None)
+        return GitHubLoginResult(
+            "linked", github_user.login, None, pending.link_user_id
+        )
     if identity is not None:
         _store_token(identity, github_user, token)
         session.add(identity)
@@ -47,9 +56,17 @@ def complete_login(session: Session, code: str, state: str) -> GitHubLoginResult
         user = session.get(User, identity.user_id)
         assert user is not None  # the foreign key cascades deletes
         logger.info("user %d signed in with GitHub", user.id)
-        return GitHubLoginResult("signed_in", github_user.login, issue_tokens(user))
+        return _signed_in("signed_in", github_user, user, start_session)
     user = _sign_up(session, github_user, token)
-    return GitHubLoginResult("signed_up", github_user.login, issue_tokens(user))
+    return _signed_in("signed_up", github_user, user, start_session)
+
+
+def _signed_in(
+    action: str, github_user: oauth.GitHubUser, user: User, start_session: bool
+) -> GitHubLoginResult:
+    assert user.id is not None
+    tokens = issue_tokens(user) if start_session else None
+    return GitHubLoginResult(action, github_user.login, tokens, user.id)
 
 
 def _store_token(

@@ -33,6 +33,8 @@ _API_HEADERS = {
 class PendingAuthorization:
     code_verifier: str
     link_user_id: int | None  # set when a signed-in user links GitHub
+    # The web UI path to return to; None for API clients, which get JSON.
+    return_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,13 @@ def _client(settings: Settings) -> OAuth2Client:
     )
 
 
-def start_authorization(link_user_id: int | None) -> tuple[str, str]:
-    """Store a new state and code verifier; return the authorize URL and the state."""
+def start_authorization(
+    link_user_id: int | None, return_to: str | None = None
+) -> tuple[str, str]:
+    """Store a new state and code verifier; return the authorize URL and the state.
+
+    `return_to` must be a path checked by `browser_login.check_return_path`.
+    """
     settings = _settings()
     code_verifier = generate_token(64)
     with _client(settings) as client:
@@ -83,7 +90,11 @@ def start_authorization(link_user_id: int | None) -> tuple[str, str]:
             state=generate_token(32),
             code_verifier=code_verifier,
         )
-    pending = {"code_verifier": code_verifier, "link_user_id": link_user_id}
+    pending = {
+        "code_verifier": code_verifier,
+        "link_user_id": link_user_id,
+        "return_to": return_to,
+    }
     get_redis().set(_STATE_KEY.format(state), json.dumps(pending), ex=STATE_TTL)
     return url, state
 
@@ -96,8 +107,20 @@ def take_authorization(state: str) -> PendingAuthorization:
             "the sign-in state is unknown, used or expired; start GitHub sign-in again",
             details={"parameter": "state"},
         )
+    return _pending_from_json(raw)
+
+
+def peek_authorization(state: str) -> PendingAuthorization | None:
+    """Return the flow started with this state without consuming it, or None."""
+    raw = get_redis().get(_STATE_KEY.format(state))
+    return None if raw is None else _pending_from_json(raw)
+
+
+def _pending_from_json(raw: str) -> PendingAuthorization:
     pending = json.loads(raw)
-    return PendingAuthorization(pending["code_verifier"], pending["link_user_id"])
+    return PendingAuthorization(
+        pending["code_verifier"], pending["link_user_id"], pending.get("return_to")
+    )
 
 
 def exchange_code(code: str, code_verifier: str) -> GitHubToken:

@@ -1,18 +1,21 @@
 """REST routes of sign-in, GitHub OAuth and the profile."""
 
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
-from accounts import github_accounts, oauth, profile, service, sessions
+from accounts import browser_login, github_accounts, oauth, profile, service, sessions
 from accounts.dependencies import CurrentUser, OptionalUser
 from accounts.login_limits import client_address
 from accounts.schemas import (
     AuthorizationUrl,
     DataExport,
+    GitHubBrowserResult,
     GitHubCallbackResult,
+    GitHubSessionRequest,
     LoginRequest,
     Profile,
     ProfileUpdate,
@@ -22,8 +25,10 @@ from accounts.schemas import (
     TokenPair,
 )
 from core.database import get_session
-from core.errors import InvalidParameter, error_body
+from core.errors import AppError, InvalidParameter, ServiceUnavailable, error_body
 from core.settings import get_settings
+
+logger = logging.getLogger(__name__)
 
 SessionDep = Annotated[Session, Depends(get_session)]
 
@@ -35,6 +40,9 @@ router = APIRouter()
 # victim's browser finish a flow that an attacker started (login CSRF).
 STATE_COOKIE = "odyssey_github_state"
 STATE_COOKIE_PATH = "/v1/auth/github"
+# Binds the single-use code of a flow that ends in the web UI to the browser
+# that finished it; see accounts.browser_login.
+RESULT_COOKIE = "odyssey_github_result"
 
 
 def _error_response(description: str, code: str, message: str) -> dict[str, Any]:
@@ -114,27 +122,72 @@ def logout(body: RefreshRequest) -> Response:
     return Response(status_code=204)
 
 
-def _with_state_cookie(response: Response, state: str) -> Response:
+def _set_flow_cookie(response: Response, name: str, value: str, max_age: int) -> None:
     response.set_cookie(
-        STATE_COOKIE,
-        state,
-        max_age=oauth.STATE_TTL,
+        name,
+        value,
+        max_age=max_age,
         path=STATE_COOKIE_PATH,
         httponly=True,
         secure=get_settings().github_oauth_redirect_uri.startswith("https://"),
         samesite="lax",
     )
+
+
+def _with_state_cookie(response: Response, state: str) -> Response:
+    _set_flow_cookie(response, STATE_COOKIE, state, oauth.STATE_TTL)
+    return response
+
+
+def _to_web_ui(
+    return_to: str,
+    result: github_accounts.GitHubLoginResult | None = None,
+    error: AppError | None = None,
+) -> RedirectResponse:
+    """Redirect the browser to the web UI with a single-use code of the outcome."""
+    hand_off = browser_login.hand_off(return_to, result, error)
+    response = RedirectResponse(hand_off.location, status_code=303)
+    response.delete_cookie(STATE_COOKIE, path=STATE_COOKIE_PATH)
+    _set_flow_cookie(
+        response, RESULT_COOKIE, hand_off.binding, browser_login.RESULT_TTL
+    )
     return response
 
 
 @auth_router.get("/github/login", status_code=302, response_class=RedirectResponse)
-def github_login(user: OptionalUser) -> Response:
+def github_login(
+    user: OptionalUser,
+    next_path: Annotated[
+        str | None,
+        Query(
+            alias="next",
+            max_length=2000,
+            description=(
+                "A web UI path such as `/my-work`. With it the flow ends in the "
+                "web UI, which is signed in and opens this path; without it the "
+                "callback returns JSON."
+            ),
+        ),
+    ] = None,
+) -> Response:
     """Redirect the browser to GitHub to sign in or sign up.
 
     Sent with an access token, the flow links GitHub to that account instead.
     Returns 302 to GitHub's authorize page, with state and a PKCE challenge.
+    A `next` that is not a path on this site gets 400. With `next`, a server
+    without GitHub sign-in configured redirects to the web UI, which shows the
+    error, instead of returning 503.
     """
-    url, state = oauth.start_authorization(user.id if user else None)
+    return_to = None
+    if next_path is not None:
+        return_to = browser_login.check_return_path(next_path)
+    try:
+        url, state = oauth.start_authorization(user.id if user else None, return_to)
+    except ServiceUnavailable as error:
+        if return_to is None:
+            raise
+        logger.warning("GitHub sign-in could not start: %s", error.message)
+        return _to_web_ui(return_to, error=error)
     return _with_state_cookie(RedirectResponse(url, status_code=302), state)
 
 
@@ -151,22 +204,29 @@ def github_link(user: CurrentUser, response: Response) -> AuthorizationUrl:
     return AuthorizationUrl(authorization_url=url)
 
 
-@auth_router.get("/github/callback", response_model=GitHubCallbackResult)
-def github_callback(
-    request: Request,
-    session: SessionDep,
-    response: Response,
-    state: Annotated[str, Query(max_length=200)] = "",
-    code: Annotated[str, Query(max_length=200)] = "",
-    error: Annotated[str, Query(max_length=200)] = "",
-) -> GitHubCallbackResult:
-    """Finish a GitHub flow: GitHub redirects the browser here.
+def _browser_return_path(request: Request, state: str) -> str | None:
+    """Return the web UI path of a flow that ends in the web UI, else None.
 
-    Signs up a new account, signs in the linked one or, for a linking flow,
-    links GitHub. An existing account with the same email is never linked
-    without its password: sign in and link instead (409).
+    Flows started with `next` end in the web UI. So does a browser page
+    request (`Accept: text/html`) whose state is unknown, such as an expired
+    one, because its error would otherwise show as a bare JSON page.
     """
-    response.delete_cookie(STATE_COOKIE, path=STATE_COOKIE_PATH)
+    pending = oauth.peek_authorization(state) if state else None
+    if pending is not None:
+        return pending.return_to
+    if "text/html" in request.headers.get("accept", ""):
+        return browser_login.DEFAULT_RETURN_PATH
+    return None
+
+
+def _finish_github_flow(
+    request: Request,
+    session: Session,
+    state: str,
+    code: str,
+    error: str,
+    start_session: bool,
+) -> github_accounts.GitHubLoginResult:
     if not state or request.cookies.get(STATE_COOKIE) != state:
         raise InvalidParameter(
             "the sign-in state does not match this browser; start GitHub sign-in again",
@@ -178,9 +238,88 @@ def github_callback(
             f"GitHub sign-in was not completed ({error or 'no code'}); start it again",
             details={"parameter": "error" if error else "code"},
         )
-    result = github_accounts.complete_login(session, code, state)
+    return github_accounts.complete_login(
+        session, code, state, start_session=start_session
+    )
+
+
+@auth_router.get(
+    "/github/callback",
+    response_model=GitHubCallbackResult,
+    responses={303: {"description": "Redirect to the web UI (flows started with `next`)"}},
+)
+def github_callback(
+    request: Request,
+    session: SessionDep,
+    response: Response,
+    state: Annotated[str, Query(max_length=200)] = "",
+    code: Annotated[str, Query(max_length=200)] = "",
+    error: Annotated[str, Query(max_length=200)] = "",
+) -> GitHubCallbackResult | Response:
+    """Finish a GitHub flow: GitHub redirects the browser here.
+
+    Signs up a new account, signs in the linked one or, for a linking flow,
+    links GitHub. An existing account with the same email is never linked
+    without its password: sign in and link instead (409).
+
+    Flows started with `next` get a 303 to the web UI's
+    `/auth/github?code=...` instead, for success and failure alike; the UI
+    trades the code for the tokens or the error with POST
+    /v1/auth/github/session. Other flows get the JSON result.
+    """
+    return_to = _browser_return_path(request, state)
+    try:
+        result = _finish_github_flow(
+            request, session, state, code, error, start_session=return_to is None
+        )
+    except AppError as failure:
+        if return_to is None:
+            raise
+        logger.warning(
+            "GitHub sign-in failed (%s: %s); the web UI shows the error",
+            failure.code,
+            failure.message,
+        )
+        return _to_web_ui(return_to, error=failure)
+    if return_to is not None:
+        return _to_web_ui(return_to, result=result)
+    response.delete_cookie(STATE_COOKIE, path=STATE_COOKIE_PATH)
     return GitHubCallbackResult(
         action=result.action, github_login=result.github_login, tokens=result.tokens
+    )
+
+
+@auth_router.post(
+    "/github/session",
+    response_model=GitHubBrowserResult,
+    responses={400: _error_response(
+        "Unknown, used or expired code, or another browser's",
+        "invalid_parameter",
+        "the sign-in code is unknown, used or expired; start GitHub sign-in again",
+    )},
+)
+def github_session(
+    body: GitHubSessionRequest,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+) -> GitHubBrowserResult:
+    """Trade the single-use code of a GitHub flow that ended in the web UI.
+
+    Returns the tokens of the new session (null after linking) and the path
+    to open, or the flow's own error (for example 409 when the GitHub email
+    belongs to an account with a password). Each code works once, for
+    60 seconds, and only in the browser that finished the flow.
+    """
+    response.delete_cookie(RESULT_COOKIE, path=STATE_COOKIE_PATH)
+    result = browser_login.take_result(
+        session, body.code, request.cookies.get(RESULT_COOKIE)
+    )
+    return GitHubBrowserResult(
+        action=result.action,
+        github_login=result.github_login,
+        tokens=result.tokens,
+        next=result.return_to,
     )
 
 

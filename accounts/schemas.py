@@ -162,4 +162,22 @@ class GitHubCallbackResult(BaseModel):
     tokens: TokenPair | None = None
 
 
+class GitHubSessionRequest(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"code": "Xq3v...9Tg"}]}
+    )
+
+    code: str = Field(
+        min_length=1,
+        max_length=_MAX_TOKEN_INPUT,
+        description="The `code` of the web UI URL the GitHub callback redirected to",
+    )
+
+
+class GitHubBrowserResult(GitHubCallbackResult):
+    """The outcome of a GitHub flow that ended in the web UI."""
+
+    next: str = Field(description="The web UI path to open now", examples=["/my-work"])
+
+
 DataExport = dict[str, Any]

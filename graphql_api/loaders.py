@@ -23,7 +23,7 @@ from graphql_api.types.issues import Label, Repository
 from indexer.models import Issue, IssueLabel
 from indexer.models import Label as LabelRow
 from indexer.models import Repository as RepositoryRow
-from tracking.search_state import statuses_by_issue
+from tracking.search_state import tracked_states
 
 if TYPE_CHECKING:
     from graphql_api.context import GraphQLContext
@@ -40,6 +40,7 @@ class UserIssueState:
 
     bookmarked: bool
     status: str | None
+    bookmark_id: int | None
 
 
 def split_issue_id(issue_id: str) -> tuple[str, str]:
@@ -92,11 +93,18 @@ def load_labels(session: Session, issue_ids: Sequence[str]) -> list[list[Label]]
 def load_user_states(
     session: Session, user_id: int, issue_ids: Sequence[str]
 ) -> list[UserIssueState | None]:
-    statuses = statuses_by_issue(session, user_id, list(issue_ids))
-    return [
-        UserIssueState(bookmarked=issue_id in statuses, status=statuses.get(issue_id))
-        for issue_id in issue_ids
-    ]
+    states = tracked_states(session, user_id, list(issue_ids))
+    result: list[UserIssueState | None] = []
+    for issue_id in issue_ids:
+        state = states.get(issue_id)
+        result.append(
+            UserIssueState(
+                bookmarked=state is not None,
+                status=state.status if state else None,
+                bookmark_id=state.bookmark_id if state else None,
+            )
+        )
+    return result
 
 
 class Loaders:

@@ -134,7 +134,7 @@ def search(
     Values inside one facet combine with OR, different facets with AND, and
     each facet's counts ignore that facet's own selection. Issues someone is
     assigned to are hidden unless `include_assigned=true`. For signed-in
-    callers every hit carries `bookmarked` and `my_status`.
+    callers every hit carries `bookmarked`, `my_status` and `bookmark_id`.
     """
     return search_for_caller(
         session, user, params, cursor, hide_tracked=hide_tracked, ranking=rank

@@ -34,6 +34,14 @@ class IssueHit(BaseModel):
         examples=["in_progress"],
         description="Status of your bookmark; null when untracked or anonymous",
     )
+    bookmark_id: int | None = Field(
+        default=None,
+        examples=[17],
+        description=(
+            "Id of your bookmark, for PUT /v1/bookmarks/{id}; "
+            "null when untracked or anonymous"
+        ),
+    )
 
 
 class FacetValue(BaseModel):

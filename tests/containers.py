@@ -20,7 +20,7 @@ ELASTICSEARCH_IMAGE = "docker.elastic.co/elasticsearch/elasticsearch:8.19.8"
 
 
 class ContainersUnavailable(RuntimeError):
-    """testcontainers is missing or no Docker engine answers."""
+    """The testcontainers package is missing or no Docker engine is reachable."""
 
 
 def start_containers(database: str) -> dict[str, str]:

@@ -296,3 +296,163 @@ def test_github_name_too_long_falls_back_to_login(client, fake):
     tokens = github_flow(client).json()["tokens"]
     profile = client.get("/v1/profile", headers=bearer(tokens["access_token"])).json()
     assert profile["display_name"] == "longname"
+
+
+# Flows that end in the web UI: started with `next`, finished with a redirect
+# to /auth/github?code=... and a POST of that code.
+
+
+def browser_callback(client, next_path: str = "/projects"):
+    """Run a flow started with `next` and return the callback's response."""
+    started = client.get(
+        "/v1/auth/github/login", params={"next": next_path}, follow_redirects=False
+    )
+    assert started.status_code == 302, started.text
+    approved = httpx.get(started.headers["location"], follow_redirects=False, timeout=10)
+    assert approved.status_code == 302, approved.text
+    return client.get(approved.headers["location"], follow_redirects=False)
+
+
+def hand_off_code(response) -> str:
+    assert response.status_code == 303, response.text
+    location = urlsplit(response.headers["location"])
+    assert location.scheme == ""
+    assert location.netloc == ""
+    assert location.path == "/auth/github"
+    params = parse_qs(location.query)
+    assert list(params) == ["code"]
+    return params["code"][0]
+
+
+def exchange(client, code: str):
+    return client.post("/v1/auth/github/session", json={"code": code})
+
+
+def test_browser_flow_redirects_to_web_ui(client, fake):
+    response = browser_callback(client, "/projects?mine=1")
+    code = hand_off_code(response)
+    assert response.cookies["odyssey_github_result"]
+    assert "odyssey_github_state" not in client.cookies
+    # The redirect carries no token: the session starts at the exchange.
+    assert "access_token" not in response.text
+    body = exchange(client, code)
+    assert body.status_code == 200, body.text
+    result = body.json()
+    assert result["action"] == "signed_up"
+    assert result["github_login"] == "octocat"
+    assert result["next"] == "/projects?mine=1"
+    profile = client.get("/v1/profile", headers=bearer(result["tokens"]["access_token"]))
+    assert profile.json()["email"] == "octo@example.org"
+
+
+def test_browser_flow_defaults_to_my_work(client, fake):
+    code = hand_off_code(browser_callback(client, ""))
+    assert exchange(client, code).json()["next"] == "/my-work"
+
+
+def test_browser_code_works_once(client, fake):
+    code = hand_off_code(browser_callback(client))
+    assert exchange(client, code).status_code == 200
+    replay = exchange(client, code)
+    assert replay.status_code == 400
+    assert "unknown, used or expired" in replay.json()["error"]["message"]
+    assert replay.json()["error"]["details"]["parameter"] == "code"
+
+
+def test_browser_code_unknown_is_rejected(client, fake):
+    response = exchange(client, "not-a-code-of-this-server")
+    assert response.status_code == 400
+    assert "unknown, used or expired" in response.json()["error"]["message"]
+
+
+def test_browser_code_of_another_browser_is_rejected(client, fake):
+    code = hand_off_code(browser_callback(client))
+    other_browser = accounts_client()
+    stolen = exchange(other_browser, code)
+    assert stolen.status_code == 400
+    assert "another browser" in stolen.json()["error"]["message"]
+    assert "tokens" not in stolen.json()
+    # The presented code is used up, so the thief cannot retry either.
+    assert exchange(client, code).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "javascript:alert(1)",
+        "evil.example",
+        "/" + "a" * 600,
+    ],
+)
+def test_hostile_return_path_is_rejected(client, fake, hostile):
+    response = client.get(
+        "/v1/auth/github/login", params={"next": hostile}, follow_redirects=False
+    )
+    assert response.status_code == 400, response.headers.get("location")
+    assert "location" not in response.headers
+    assert response.json()["error"]["details"]["parameter"] == "next"
+
+
+def test_browser_flow_error_reaches_web_ui(client, fake):
+    register(client, email="octo@example.org")
+    code = hand_off_code(browser_callback(client))
+    response = exchange(client, code)
+    assert response.status_code == 409
+    assert "link GitHub" in response.json()["error"]["message"]
+    assert identities() == []
+
+
+def test_browser_flow_denial_reaches_web_ui(client, fake):
+    fake.provider.deny_next = True
+    code = hand_off_code(browser_callback(client))
+    response = exchange(client, code)
+    assert response.status_code == 400
+    assert "access_denied" in response.json()["error"]["message"]
+
+
+def test_expired_state_in_browser_page_reaches_web_ui(client, fake):
+    response = client.get(
+        "/v1/auth/github/callback",
+        params={"state": "expired-state", "code": "abc"},
+        headers={"Accept": "text/html,application/xhtml+xml"},
+        follow_redirects=False,
+    )
+    error = exchange(client, hand_off_code(response))
+    assert error.status_code == 400
+    assert error.json()["error"]["details"]["parameter"] == "state"
+
+
+def test_expired_state_for_api_client_stays_json(client, fake):
+    response = client.get(
+        "/v1/auth/github/callback",
+        params={"state": "expired-state", "code": "abc"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["details"]["parameter"] == "state"
+
+
+def test_browser_flow_unconfigured_reaches_web_ui(client, monkeypatch):
+    monkeypatch.setattr(get_settings(), "github_oauth_client_id", None)
+    response = client.get(
+        "/v1/auth/github/login", params={"next": "/"}, follow_redirects=False
+    )
+    error = exchange(client, hand_off_code(response))
+    assert error.status_code == 503
+    assert "GITHUB_OAUTH_CLIENT_ID" in error.json()["error"]["message"]
+
+
+def test_browser_flow_logs_no_secret(client, fake, caplog):
+    caplog.set_level(logging.DEBUG)
+    code = hand_off_code(browser_callback(client))
+    tokens = exchange(client, code).json()["tokens"]
+    [github_token] = fake.provider.issued_tokens
+    assert caplog.records
+    for secret in (code, github_token, tokens["access_token"], tokens["refresh_token"]):
+        assert secret not in caplog.text

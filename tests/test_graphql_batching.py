@@ -23,7 +23,7 @@ query($first: Int!) {
   search(first: $first, sort: NEWEST) {
     totalCount
     hits {
-      id bookmarked myStatus
+      id bookmarked myStatus bookmarkId
       repository { fullName language stars }
       labels { name color }
     }
@@ -125,9 +125,10 @@ def test_tracked_state_reaches_page_hits(catalog):
     client = TestClient(create_app())
     caller = make_caller("ada@example.com")
     token = caller.headers["Authorization"].removeprefix("Bearer ")
-    track(client, caller, catalog[-1], status="in_progress")
+    bookmark = track(client, caller, catalog[-1], status="in_progress")
     body = graphql(client, PAGE, {"first": 2}, token=token)
     hits = body["data"]["search"]["hits"]
     assert [hit["id"] for hit in hits] == [catalog[-1], catalog[-2]]
     assert [hit["bookmarked"] for hit in hits] == [True, False]
     assert [hit["myStatus"] for hit in hits] == ["in_progress", None]
+    assert [hit["bookmarkId"] for hit in hits] == [bookmark["id"], None]

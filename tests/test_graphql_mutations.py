@@ -175,11 +175,15 @@ def test_bookmark_lifecycle(client):
 
     issue = graphql(
         client,
-        "query($id: ID!) { issue(id: $id) { bookmarked myStatus } }",
+        "query($id: ID!) { issue(id: $id) { bookmarked myStatus bookmarkId } }",
         {"id": ids[1]},
         token=token,
     )
-    assert issue["data"]["issue"] == {"bookmarked": True, "myStatus": "completed"}
+    assert issue["data"]["issue"] == {
+        "bookmarked": True,
+        "myStatus": "completed",
+        "bookmarkId": bookmark["id"],
+    }
     dashboard = graphql(
         client, "{ dashboard { counts { status count } } }", token=token
     )

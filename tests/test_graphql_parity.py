@@ -28,6 +28,7 @@ ISSUE_FIELDS = """
   id source repo number title url labels: labelNames language difficulty kinds
   events assigned comment_count: commentCount stars created_at: createdAt
   updated_at: updatedAt snippet bookmarked my_status: myStatus
+  bookmark_id: bookmarkId
 """
 PROJECT_FIELDS = """
   id name description link member_count: memberCount my_role: myRole

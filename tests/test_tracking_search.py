@@ -64,13 +64,29 @@ def test_hits_carry_caller_state(client, catalog, alice, path):
         json={"status": "in_progress"},
         headers=alice.headers,
     )
-    track(client, alice, catalog[3])
+    third = track(client, alice, catalog[3])
     hits = hits_by_number(client.get(path, headers=alice.headers).json())
     assert hits[1]["bookmarked"] is True
     assert hits[1]["my_status"] == "in_progress"
+    assert hits[1]["bookmark_id"] == first["id"]
     assert hits[3]["my_status"] == "to_do"
+    assert hits[3]["bookmark_id"] == third["id"]
     assert hits[2]["bookmarked"] is False
     assert hits[2]["my_status"] is None
+    assert hits[2]["bookmark_id"] is None
+
+
+def test_hit_bookmark_id_updates_status(client, catalog, alice):
+    track(client, alice, catalog[2])
+    hit = hits_by_number(client.get("/v1/search", headers=alice.headers).json())[2]
+    response = client.put(
+        f"/v1/bookmarks/{hit['bookmark_id']}",
+        json={"status": "in_progress"},
+        headers=alice.headers,
+    )
+    assert response.status_code == 200, response.text
+    hit = hits_by_number(client.get("/v1/search", headers=alice.headers).json())[2]
+    assert hit["my_status"] == "in_progress"
 
 
 def test_anonymous_hits_have_no_state(client, catalog, alice):
@@ -79,6 +95,7 @@ def test_anonymous_hits_have_no_state(client, catalog, alice):
     assert len(hits) == 5
     assert all(hit["bookmarked"] is None for hit in hits.values())
     assert all(hit["my_status"] is None for hit in hits.values())
+    assert all(hit["bookmark_id"] is None for hit in hits.values())
 
 
 def test_state_belongs_to_the_caller(client, catalog, alice, bob):
@@ -86,6 +103,7 @@ def test_state_belongs_to_the_caller(client, catalog, alice, bob):
     hits = hits_by_number(client.get("/v1/search", headers=bob.headers).json())
     assert hits[1]["bookmarked"] is False
     assert hits[1]["my_status"] is None
+    assert hits[1]["bookmark_id"] is None
 
 
 def test_state_loads_with_one_query(client, catalog, alice, statements):
@@ -96,6 +114,7 @@ def test_state_loads_with_one_query(client, catalog, alice, statements):
     assert len(body["hits"]) == 5
     tracked_queries = [s for s in statements if "tracked_issue" in s]
     assert len(tracked_queries) == 1
+    assert sum(hit["bookmark_id"] is not None for hit in body["hits"]) == 3
 
 
 def test_signed_in_page_is_cached_without_state(client, catalog, alice):
@@ -105,6 +124,7 @@ def test_signed_in_page_is_cached_without_state(client, catalog, alice):
     assert len(keys) == 1
     cached = json.loads(get_redis().get(keys[0]))
     assert all(hit["bookmarked"] is None for hit in cached["hits"])
+    assert all(hit["bookmark_id"] is None for hit in cached["hits"])
     hits = hits_by_number(client.get("/v1/search", headers=alice.headers).json())
     assert hits[1]["bookmarked"] is True
 

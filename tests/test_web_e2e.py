@@ -1,9 +1,10 @@
 """End-to-end test of the web UI in headless Chromium.
 
 It serves the API with uvicorn on a free 127.0.0.1 port, indexes a few
-issues and runs `web/e2e/run.mjs`, which drives Debian's Chromium with
-playwright-core. It needs the built UI (`web/dist`, built by
-`bash localstack/bootstrap.sh`), /usr/bin/chromium and web/node_modules.
+issues, starts the fake GitHub OAuth provider for GitHub sign-in and runs
+`web/e2e/run.mjs`, which drives Debian's Chromium with playwright-core. It
+needs the built UI (`web/dist`, built by `bash localstack/bootstrap.sh`),
+/usr/bin/chromium and web/node_modules.
 """
 
 import shutil
@@ -16,8 +17,10 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from cryptography.fernet import Fernet
 
 from core.settings import PROJECT_ROOT, get_settings
+from fakes.github_oauth.server_thread import run_fake_github_oauth
 from search_api.app import create_app
 from search_api.web import BUILD_HINT
 from tests.factories import make_issue, make_repository, store_and_index
@@ -25,7 +28,9 @@ from tests.factories import make_issue, make_repository, store_and_index
 WEB_DIR = PROJECT_ROOT / "web"
 CHROMIUM = Path("/usr/bin/chromium")
 SERVER_START_TIMEOUT = 20.0
-E2E_TIMEOUT = 240
+E2E_TIMEOUT = 260
+OAUTH_CLIENT_ID = "Iv1.e2eclientid"
+OAUTH_CLIENT_SECRET = "e2e-client-secret-0123456789"
 
 
 def _free_port() -> int:
@@ -35,9 +40,32 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def api_url() -> Iterator[str]:
+def api_port() -> int:
+    return _free_port()
+
+
+@pytest.fixture
+def github_sign_in(api_port, monkeypatch) -> Iterator[None]:
+    """Point GitHub sign-in at the fake provider, which approves as octocat."""
+    callback_url = f"http://127.0.0.1:{api_port}/v1/auth/github/callback"
+    with run_fake_github_oauth(OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, callback_url) as fake:
+        settings = get_settings()
+        monkeypatch.setattr(settings, "github_oauth_client_id", OAUTH_CLIENT_ID)
+        monkeypatch.setattr(settings, "github_oauth_client_secret", OAUTH_CLIENT_SECRET)
+        monkeypatch.setattr(settings, "github_oauth_redirect_uri", callback_url)
+        monkeypatch.setattr(settings, "github_oauth_authorize_url", fake.authorize_url)
+        monkeypatch.setattr(settings, "github_oauth_token_url", fake.token_url)
+        monkeypatch.setattr(settings, "github_oauth_api_url", fake.api_url)
+        monkeypatch.setattr(settings, "token_encryption_keys", Fernet.generate_key().decode())
+        fake.provider.add_user("octocat", email="octo@example.org", name="The Octocat")
+        fake.provider.sign_in("octocat")
+        yield
+
+
+@pytest.fixture
+def api_url(api_port, github_sign_in) -> Iterator[str]:
     """Serve the whole app (API and UI) in a thread; yield its base URL."""
-    port = _free_port()
+    port = api_port
     config = uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="e2e-uvicorn", daemon=True)

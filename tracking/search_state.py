@@ -2,10 +2,11 @@
 
 The shared search (and its Redis cache of first pages) stays anonymous. This
 module adds the caller's part around it: tracked issues to hide and preferred
-languages to boost before the search, `bookmarked` and `my_status` on every
-hit after it.
+languages to boost before the search, `bookmarked`, `my_status` and
+`bookmark_id` on every hit after it.
 """
 
+from dataclasses import dataclass
 from enum import Enum
 
 from sqlalchemy import select, tuple_
@@ -37,15 +38,23 @@ def tracked_issue_ids(session: Session, user_id: int) -> list[str]:
     return [document_id(source, external_id) for source, external_id in rows]
 
 
-def statuses_by_issue(
+@dataclass(frozen=True)
+class TrackedState:
+    """The user's bookmark of one issue: its id (`TrackedIssue.id`) and status."""
+
+    bookmark_id: int
+    status: str
+
+
+def tracked_states(
     session: Session, user_id: int, issue_ids: list[str]
-) -> dict[str, str]:
-    """Return the user's status per tracked issue among `issue_ids`, in one query."""
+) -> dict[str, TrackedState]:
+    """Return the user's bookmark per tracked issue among `issue_ids`, in one query."""
     pairs = [tuple(issue_id.split(":", 1)) for issue_id in issue_ids if ":" in issue_id]
     if not pairs:
         return {}
     rows = session.execute(
-        select(Issue.source, Issue.external_id, TrackedIssue.status)
+        select(Issue.source, Issue.external_id, TrackedIssue.id, TrackedIssue.status)
         .join(TrackedIssue, TrackedIssue.issue_id == Issue.id)
         .where(
             TrackedIssue.user_id == user_id,
@@ -53,16 +62,19 @@ def statuses_by_issue(
         )
     )
     return {
-        document_id(source, external_id): status for source, external_id, status in rows
+        document_id(source, external_id): TrackedState(bookmark_id, status)
+        for source, external_id, bookmark_id, status in rows
     }
 
 
 def merge_user_state(session: Session, user_id: int, response: SearchResponse) -> None:
-    """Set `bookmarked` and `my_status` on every hit of the page."""
-    statuses = statuses_by_issue(session, user_id, [hit.id for hit in response.hits])
+    """Set `bookmarked`, `my_status` and `bookmark_id` on every hit of the page."""
+    states = tracked_states(session, user_id, [hit.id for hit in response.hits])
     for hit in response.hits:
-        hit.my_status = statuses.get(hit.id)
-        hit.bookmarked = hit.my_status is not None
+        state = states.get(hit.id)
+        hit.bookmarked = state is not None
+        hit.my_status = state.status if state else None
+        hit.bookmark_id = state.bookmark_id if state else None
 
 
 def search_for_caller(

@@ -103,9 +103,9 @@ async def search(
     Takes the filters, sort and paging of `GET /v1/search`. Issues someone is
     assigned to are hidden unless `filters.includeAssigned` is true. `first`
     is at most the server's maximum page size (100 by default). For signed-in
-    callers every hit carries `bookmarked` and `myStatus`; `hideTracked` leaves
-    out the issues they track and `rank: PREFERENCES` ranks their preferred
-    languages first.
+    callers every hit carries `bookmarked`, `myStatus` and `bookmarkId`;
+    `hideTracked` leaves out the issues they track and `rank: PREFERENCES`
+    ranks their preferred languages first.
     """
     params = build_search_params(q, filters or SearchFilters(), sort, first)
     if after is not None and len(after) > MAX_CURSOR_LENGTH:

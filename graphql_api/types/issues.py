@@ -63,6 +63,11 @@ async def _my_status(info: Info, issue_id: str) -> str | None:
     return None if state is None else state.status
 
 
+async def _bookmark_id(info: Info, issue_id: str) -> int | None:
+    state = await info.context.loaders.user_state.load(issue_id)
+    return None if state is None else state.bookmark_id
+
+
 @strawberry.type(description="One issue of a search result page.")
 class IssueHit:
     id: strawberry.ID
@@ -94,6 +99,12 @@ class IssueHit:
     my_status: str | None = strawberry.field(
         description="Status of the caller's bookmark; null when untracked or anonymous."
     )
+    bookmark_id: int | None = strawberry.field(
+        description=(
+            "Id of the caller's bookmark, for `updateBookmark`; null when untracked "
+            "or anonymous."
+        )
+    )
 
     @classmethod
     def from_model(cls, hit: IssueHitModel) -> "IssueHit":
@@ -117,6 +128,7 @@ class IssueHit:
             snippet=hit.snippet,
             bookmarked=hit.bookmarked,
             my_status=hit.my_status,
+            bookmark_id=hit.bookmark_id,
         )
 
     @strawberry.field(description="The repository; null if it was deleted since.")
@@ -193,3 +205,12 @@ class Issue:
     )
     async def my_status(self, info: Info) -> str | None:
         return await _my_status(info, str(self.id))
+
+    @strawberry.field(
+        description=(
+            "Id of the caller's bookmark, for `updateBookmark`; null when untracked "
+            "or anonymous."
+        )
+    )
+    async def bookmark_id(self, info: Info) -> int | None:
+        return await _bookmark_id(info, str(self.id))

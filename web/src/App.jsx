@@ -7,6 +7,7 @@ import { UNREAD_NOTIFICATIONS } from "./graphql/alerts.js";
 import { AnalyticsPage } from "./pages/AnalyticsPage.jsx";
 import { AuthPage } from "./pages/AuthPage.jsx";
 import { DashboardPage } from "./pages/DashboardPage.jsx";
+import { GitHubCallbackPage } from "./pages/GitHubCallbackPage.jsx";
 import { IssuePage } from "./pages/IssuePage.jsx";
 import { MyWorkPage } from "./pages/MyWorkPage.jsx";
 import { NotificationsPage } from "./pages/NotificationsPage.jsx";
@@ -21,6 +22,7 @@ const ROUTES = [
   ["/issues/:id", ({ id }) => <IssuePage key={id} id={id} />],
   ["/signup", () => <AuthPage key="signup" mode="signup" />],
   ["/login", () => <AuthPage key="login" mode="login" />],
+  ["/auth/github", () => <GitHubCallbackPage />],
   ["/my-work", () => <MyWorkPage />],
   ["/dashboard", () => <DashboardPage />],
   ["/analytics", () => <AnalyticsPage />],

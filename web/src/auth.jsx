@@ -1,6 +1,6 @@
 // The caller's session: tokens in localStorage, the viewer from GraphQL, and
 // sign-in, sign-up and sign-out actions for the pages.
-import React, { createContext, useContext, useEffect, useState } from "react";
+import React, { createContext, useContext, useEffect, useMemo, useState } from "react";
 import { useApolloClient, useQuery } from "@apollo/client";
 
 import { setSessionRefresher } from "./apollo.js";
@@ -47,29 +47,37 @@ export function AuthProvider({ children }) {
     });
   }, [canRefresh, client]);
 
-  async function signIn(payload) {
-    writeSession(sessionFromPayload(payload));
-    // Results and issues carry the caller's bookmarks, so cached ones are stale.
-    await client.resetStore();
-  }
-
-  async function signOut() {
-    const refreshToken = readSession()?.refreshToken;
-    if (refreshToken && features.hasMutation("logout")) {
-      // Ends the session on the server too, so its tokens stop working at once.
-      await client.mutate({ mutation: LOG_OUT, variables: { refreshToken } }).catch(() => undefined);
+  const canLogOut = features.hasMutation("logout");
+  const signedIn = Boolean(session);
+  const viewer = viewerQuery.data?.viewer ?? null;
+  const viewerLoading = viewerQuery.loading;
+  // One value per session and viewer, so the many consumers (every result
+  // card) do not re-render when the provider re-renders for other reasons.
+  const value = useMemo(() => {
+    async function signIn(payload) {
+      writeSession(sessionFromPayload(payload));
+      // Results and issues carry the caller's bookmarks, so cached ones are stale.
+      await client.resetStore();
     }
-    writeSession(null);
-    await client.resetStore();
-  }
 
-  const value = {
-    signedIn: Boolean(session),
-    viewer: session ? viewerQuery.data?.viewer ?? null : null,
-    viewerLoading: Boolean(session) && viewerQuery.loading,
-    signIn,
-    signOut,
-  };
+    async function signOut() {
+      const refreshToken = readSession()?.refreshToken;
+      if (refreshToken && canLogOut) {
+        // Ends the session on the server too, so its tokens stop working at once.
+        await client.mutate({ mutation: LOG_OUT, variables: { refreshToken } }).catch(() => undefined);
+      }
+      writeSession(null);
+      await client.resetStore();
+    }
+
+    return {
+      signedIn,
+      viewer: signedIn ? viewer : null,
+      viewerLoading: signedIn && viewerLoading,
+      signIn,
+      signOut,
+    };
+  }, [signedIn, viewer, viewerLoading, canLogOut, client]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

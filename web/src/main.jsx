@@ -6,7 +6,10 @@ import { App } from "./App.jsx";
 import { apolloClient } from "./apollo.js";
 import { AuthProvider } from "./auth.jsx";
 import { SchemaFeaturesProvider } from "./schemaFeatures.jsx";
+import { prefetchSearch } from "./search/SearchPage.jsx";
 import "./styles.css";
+
+prefetchSearch(apolloClient);
 
 createRoot(document.getElementById("root")).render(
   <React.StrictMode>

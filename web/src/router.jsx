@@ -34,6 +34,22 @@ export function navigate(url, { replace = false } = {}) {
   notify();
 }
 
+/**
+ * Returns `path` when it is a path on this site, else `fallback`. Paths
+ * starting with `//` or containing a backslash or a control character could
+ * lead a browser to another site. The API applies the same rule to `next`.
+ */
+export function sameSitePath(path, fallback) {
+  const valid =
+    typeof path === "string" &&
+    path.length <= 500 &&
+    path.startsWith("/") &&
+    !path.startsWith("//") &&
+    !path.includes("\\") &&
+    !/[\u0000-\u0020\u007f]/.test(path);
+  return valid ? path : fallback;
+}
+
 function isPlainLeftClick(event) {
   return event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
 }

@@ -1,7 +1,7 @@
 // Which parts of the GraphQL API exist, read once by introspection. Pages for
 // parts that the server does not offer (for example saved searches) show a
 // notice and stay out of the navigation instead of failing on every request.
-import React, { createContext, useContext } from "react";
+import React, { createContext, useContext, useMemo } from "react";
 import { gql, useQuery } from "@apollo/client";
 
 const SCHEMA_FEATURES = gql`
@@ -43,9 +43,11 @@ function toFeatures(schema) {
 
 export function SchemaFeaturesProvider({ children }) {
   const { data, error } = useQuery(SCHEMA_FEATURES, { fetchPolicy: "cache-first" });
-  let value = EMPTY;
-  if (data) value = toFeatures({ ...data.__schema, trackingStatus: data.trackingStatus });
-  else if (error) value = { ...EMPTY, loading: false, error };
+  const value = useMemo(() => {
+    if (data) return toFeatures({ ...data.__schema, trackingStatus: data.trackingStatus });
+    if (error) return { ...EMPTY, loading: false, error };
+    return EMPTY;
+  }, [data, error]);
   return <SchemaFeaturesContext.Provider value={value}>{children}</SchemaFeaturesContext.Provider>;
 }
 

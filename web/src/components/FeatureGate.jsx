@@ -1,7 +1,7 @@
 import React from "react";
 
 import { useAuth } from "../auth.jsx";
-import { Link } from "../router.jsx";
+import { Link, useLocation } from "../router.jsx";
 import { useSchemaFeatures } from "../schemaFeatures.jsx";
 import { EmptyState } from "./StateMessage.jsx";
 
@@ -13,6 +13,7 @@ import { EmptyState } from "./StateMessage.jsx";
 export function FeatureGate({ operation, title, signedInOnly = false, children }) {
   const features = useSchemaFeatures();
   const { signedIn } = useAuth();
+  const { path } = useLocation();
   if (features.loading) return <p className="page-loading">Loading…</p>;
   if (!features.hasQuery(operation)) {
     return (
@@ -27,7 +28,7 @@ export function FeatureGate({ operation, title, signedInOnly = false, children }
         title="Log in to see this page"
         actions={
           <>
-            <Link className="button button--primary" to="/login">
+            <Link className="button button--primary" to={`/login?next=${encodeURIComponent(path)}`}>
               Log in
             </Link>
             <Link className="button" to="/signup">

@@ -17,12 +17,24 @@ export function formatAge(isoTime, now = Date.now()) {
   return "just now";
 }
 
+// Formatters are built once: building an Intl formatter costs far more than
+// using one, and a result page formats dozens of counts and dates.
+const dateFormat = new Intl.DateTimeFormat("en", { year: "numeric", month: "short", day: "numeric" });
+const countFormat = new Intl.NumberFormat("en", { notation: "standard" });
+const compactCountFormat = new Intl.NumberFormat("en", { notation: "compact" });
+// The browser's locale, as Date.prototype.toLocaleString uses.
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
 export function formatDate(isoTime) {
-  return new Date(isoTime).toLocaleDateString("en", { year: "numeric", month: "short", day: "numeric" });
+  return dateFormat.format(new Date(isoTime));
+}
+
+export function formatDateTime(isoTime) {
+  return dateTimeFormat.format(new Date(isoTime));
 }
 
 export function formatCount(count) {
-  return new Intl.NumberFormat("en", { notation: count >= 10_000 ? "compact" : "standard" }).format(count);
+  return (count >= 10_000 ? compactCountFormat : countFormat).format(count);
 }
 
 export function plural(count, singular, pluralForm = `${singular}s`) {

@@ -21,6 +21,7 @@ export const ISSUE_HIT_FIELDS = gql`
     }
     bookmarked
     myStatus
+    bookmarkId
   }
 `;
 
@@ -79,6 +80,7 @@ export const ISSUE_DETAIL = gql`
       }
       bookmarked
       myStatus
+      bookmarkId
     }
   }
 `;

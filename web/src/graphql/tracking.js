@@ -88,29 +88,97 @@ export const ANALYTICS = gql`
   }
 `;
 
+export const PROJECT_FIELDS = gql`
+  fragment ProjectFields on Project {
+    id
+    name
+    description
+    link
+    memberCount
+    myRole
+  }
+`;
+
 export const PROJECTS = gql`
-  query Projects {
-    projects {
+  query Projects($q: String!, $mine: Boolean!, $limit: Int!) {
+    projects(q: $q, mine: $mine, limit: $limit) {
       total
       items {
-        id
-        name
-        description
-        link
-        memberCount
+        ...ProjectFields
       }
     }
   }
+  ${PROJECT_FIELDS}
 `;
 
 export const PROJECT = gql`
   query Project($id: Int!) {
     project(id: $id) {
-      id
-      name
-      description
-      link
-      memberCount
+      ...ProjectFields
     }
   }
+  ${PROJECT_FIELDS}
+`;
+
+export const CREATE_PROJECT = gql`
+  mutation CreateProject($input: ProjectCreateInput!) {
+    createProject(input: $input) {
+      ...ProjectFields
+    }
+  }
+  ${PROJECT_FIELDS}
+`;
+
+export const UPDATE_PROJECT = gql`
+  mutation UpdateProject($id: Int!, $input: ProjectUpdateInput!) {
+    updateProject(id: $id, input: $input) {
+      ...ProjectFields
+    }
+  }
+  ${PROJECT_FIELDS}
+`;
+
+export const DELETE_PROJECT = gql`
+  mutation DeleteProject($id: Int!) {
+    deleteProject(id: $id)
+  }
+`;
+
+export const JOIN_PROJECT = gql`
+  mutation JoinProject($id: Int!) {
+    joinProject(id: $id) {
+      ...ProjectFields
+    }
+  }
+  ${PROJECT_FIELDS}
+`;
+
+export const LEAVE_PROJECT = gql`
+  mutation LeaveProject($id: Int!) {
+    leaveProject(id: $id)
+  }
+`;
+
+// The caller's own bookmarks in one project, or in the personal list (`personal: true`).
+export const PROJECT_BOOKMARKS = gql`
+  query ProjectBookmarks($projectId: Int, $personal: Boolean!, $limit: Int!) {
+    bookmarks(projectId: $projectId, personal: $personal, limit: $limit) {
+      total
+      items {
+        ...BookmarkFields
+        projectId
+      }
+    }
+  }
+  ${BOOKMARK_FIELDS}
+`;
+
+export const MOVE_BOOKMARK = gql`
+  mutation MoveBookmark($id: Int!, $projectId: Int) {
+    updateBookmark(id: $id, input: { projectId: $projectId }) {
+      ...BookmarkFields
+      projectId
+    }
+  }
+  ${BOOKMARK_FIELDS}
 `;

@@ -1,10 +1,10 @@
-import React, { useEffect, useId, useState } from "react";
+import React, { useId, useState } from "react";
 import { useMutation } from "@apollo/client";
 
 import { useAuth } from "../auth.jsx";
 import { EmptyState, describeError } from "../components/StateMessage.jsx";
 import { LOG_IN, REGISTER } from "../graphql/accounts.js";
-import { Link, navigate } from "../router.jsx";
+import { Link, navigate, sameSitePath, useLocation } from "../router.jsx";
 import { useSchemaFeatures } from "../schemaFeatures.jsx";
 
 // The API's password rule: 12 to 128 characters.
@@ -25,26 +25,18 @@ function TextField({ label, help, ...inputProps }) {
   );
 }
 
-const GITHUB_LOGIN_PATH = "/v1/auth/github/login";
+const DEFAULT_RETURN_PATH = "/my-work";
 
-/** Offers "Log in with GitHub" when the API has the GitHub OAuth route. */
-function GitHubLogIn() {
-  const [offered, setOffered] = useState(false);
-  useEffect(() => {
-    let active = true;
-    fetch("/openapi.json")
-      .then((response) => (response.ok ? response.json() : null))
-      .then((document) => active && setOffered(Boolean(document?.paths?.[GITHUB_LOGIN_PATH])))
-      .catch(() => undefined);
-    return () => {
-      active = false;
-    };
-  }, []);
-  if (!offered) return null;
+/** Returns the URL that starts GitHub sign-in; the API sends the browser back to /auth/github, then to `next`. */
+export function githubSignInUrl(next) {
+  return `/v1/auth/github/login?${new URLSearchParams({ next })}`;
+}
+
+function GitHubSignIn({ next }) {
   return (
     <p className="auth-page__github">
-      <a className="button" href={GITHUB_LOGIN_PATH}>
-        Log in with GitHub
+      <a className="button" href={githubSignInUrl(next)}>
+        Sign in with GitHub
       </a>
     </p>
   );
@@ -55,6 +47,8 @@ export function AuthPage({ mode }) {
   const signingUp = mode === "signup";
   const features = useSchemaFeatures();
   const { signIn } = useAuth();
+  const { params } = useLocation();
+  const next = sameSitePath(params.get("next"), DEFAULT_RETURN_PATH);
   const [mutate, { loading, error }] = useMutation(signingUp ? REGISTER : LOG_IN);
   const [form, setForm] = useState({ email: "", password: "", displayName: "" });
   const operation = signingUp ? "register" : "login";
@@ -76,7 +70,7 @@ export function AuthPage({ mode }) {
     const payload = signingUp ? result?.data?.register?.tokens : result?.data?.login;
     if (payload) {
       await signIn(payload);
-      navigate("/my-work");
+      navigate(next);
     }
   }
 
@@ -109,7 +103,7 @@ export function AuthPage({ mode }) {
           {loading ? "Please wait…" : signingUp ? "Sign up" : "Log in"}
         </button>
       </form>
-      <GitHubLogIn />
+      <GitHubSignIn next={next} />
       <p>
         {signingUp ? (
           <>

@@ -68,7 +68,13 @@ export function IssuePage({ id }) {
           </p>
         </div>
         <aside className="issue-page__side" aria-label="About this issue">
-          <TrackControl issueId={issue.id} bookmarked={issue.bookmarked} status={issue.myStatus} title={issue.title} />
+          <TrackControl
+            issueId={issue.id}
+            bookmarkId={issue.bookmarkId}
+            bookmarked={issue.bookmarked}
+            status={issue.myStatus}
+            title={issue.title}
+          />
           <IssueFacts issue={issue} />
         </aside>
       </div>

@@ -4,10 +4,13 @@ import { useQuery } from "@apollo/client";
 import { FeatureGate } from "../components/FeatureGate.jsx";
 import { EmptyState, ErrorState } from "../components/StateMessage.jsx";
 import { MY_BOOKMARKS } from "../graphql/tracking.js";
-import { BOOKMARKS_LIMIT } from "../tracking/useTracking.js";
 import { Link } from "../router.jsx";
 import { STATUSES, normaliseStatus } from "../tracking/statuses.js";
 import { TrackControl } from "../tracking/TrackControl.jsx";
+
+// NOTE: the board shows the 100 most recently changed bookmarks (the API's
+// maximum page size); older ones are not listed yet.
+const BOARD_LIMIT = 100;
 
 function BoardCard({ bookmark }) {
   const { issue } = bookmark;
@@ -20,7 +23,7 @@ function BoardCard({ bookmark }) {
           Pull request ↗
         </a>
       )}
-      <TrackControl issueId={issue.id} bookmarked status={bookmark.status} title={issue.title} compact />
+      <TrackControl issueId={issue.id} bookmarkId={bookmark.id} bookmarked status={bookmark.status} title={issue.title} compact />
     </li>
   );
 }
@@ -46,7 +49,7 @@ function BoardColumn({ status, bookmarks }) {
 }
 
 function Board() {
-  const { data, loading, error, refetch } = useQuery(MY_BOOKMARKS, { variables: { limit: BOOKMARKS_LIMIT }, fetchPolicy: "cache-and-network" });
+  const { data, loading, error, refetch } = useQuery(MY_BOOKMARKS, { variables: { limit: BOARD_LIMIT }, fetchPolicy: "cache-and-network" });
   if (loading && !data) return <div className="skeleton board-skeleton" aria-label="Loading your work" />;
   if (error) return <ErrorState title="Your work could not be loaded" error={error} onRetry={() => refetch()} />;
   const bookmarks = data.bookmarks.items;

@@ -3,6 +3,7 @@ import { useMutation, useQuery } from "@apollo/client";
 
 import { FeatureGate } from "../components/FeatureGate.jsx";
 import { EmptyState, ErrorState, describeError } from "../components/StateMessage.jsx";
+import { formatDateTime } from "../components/formatting.js";
 import { MARK_ALL_NOTIFICATIONS_READ, MARK_NOTIFICATION_READ, NOTIFICATIONS } from "../graphql/alerts.js";
 
 // The API returns at most 100 notifications per request.
@@ -22,7 +23,7 @@ function NotificationItem({ notification }) {
         {unread && <span className="visually-hidden"> (unread)</span>}
       </h2>
       {notification.body && <p style={{ whiteSpace: "pre-line" }}>{notification.body}</p>}
-      <p className="field-help">{new Date(notification.createdAt).toLocaleString()}</p>
+      <p className="field-help">{formatDateTime(notification.createdAt)}</p>
       {unread && (
         <button
           type="button"

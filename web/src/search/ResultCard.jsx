@@ -29,7 +29,14 @@ export function ResultCard({ hit }) {
           </span>
           <span aria-label={`${hit.commentCount} comments`}>💬 {formatCount(hit.commentCount)}</span>
           <span aria-label={`${hit.stars} stars on the repository`}>★ {formatCount(hit.stars)}</span>
-          <TrackControl issueId={hit.id} bookmarked={hit.bookmarked} status={hit.myStatus} title={hit.title} compact />
+          <TrackControl
+            issueId={hit.id}
+            bookmarkId={hit.bookmarkId}
+            bookmarked={hit.bookmarked}
+            status={hit.myStatus}
+            title={hit.title}
+            compact
+          />
         </div>
       </article>
     </li>

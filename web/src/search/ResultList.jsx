@@ -1,21 +1,28 @@
-import React, { useEffect } from "react";
+import React, { useLayoutEffect } from "react";
 
 import { ResultCard, ResultSkeleton } from "./ResultCard.jsx";
 import { PAGE_SIZE } from "./searchState.js";
 
 const SKELETON_COUNT = 6;
+export const RESULTS_SHOWN_MARK = "odyssey:results-shown";
 
 /**
- * The hits of a search. After the first hits are on screen it adds the
- * performance mark `odyssey:results-shown`, which the end-to-end test compares
- * with the end of the API response.
+ * The hits of a search. When a new list of hits has been painted it adds the
+ * performance mark RESULTS_SHOWN_MARK, which the end-to-end run compares with
+ * the arrival of the search response (SEARCH_RESPONSE_MARK in apollo.js).
  */
 export function ResultList({ hits, loading, loadingMore }) {
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!hits?.length) return undefined;
-    // The frame after the commit is the first one that shows the hits.
-    const frame = requestAnimationFrame(() => performance.mark("odyssey:results-shown"));
-    return () => cancelAnimationFrame(frame);
+    // The animation frame callback runs just before the browser paints the
+    // committed hits; a message posted from it is handled after that paint.
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => performance.mark(RESULTS_SHOWN_MARK);
+    const frame = requestAnimationFrame(() => channel.port2.postMessage(null));
+    return () => {
+      cancelAnimationFrame(frame);
+      channel.port1.close();
+    };
   }, [hits]);
 
   if (loading && !hits) {

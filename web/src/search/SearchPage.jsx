@@ -23,6 +23,20 @@ import {
 } from "./searchState.js";
 
 /**
+ * Starts the search of the current URL before the first render when the page
+ * is the search page. useQuery subscribes only after React has rendered and
+ * committed the page, so its own request would wait for that. Instead it
+ * shares the request in flight (Apollo deduplicates identical operations) or
+ * reads the result from the cache.
+ */
+export function prefetchSearch(client) {
+  if (window.location.pathname !== "/") return;
+  const variables = searchVariables(parseSearchState(new URLSearchParams(window.location.search)));
+  // Errors reach the page through its own useQuery.
+  client.query({ query: SEARCH_ISSUES, variables }).catch(() => undefined);
+}
+
+/**
  * Returns the query variables. `first` is read from the URL only when the
  * search itself changes, because "load more" appends a page with a cursor
  * and must not refetch the pages already shown.

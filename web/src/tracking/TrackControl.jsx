@@ -4,18 +4,17 @@ import { useAuth } from "../auth.jsx";
 import { Link } from "../router.jsx";
 import { CompleteDialog } from "./CompleteDialog.jsx";
 import { NEXT_STATUSES, normaliseStatus, statusLabel } from "./statuses.js";
-import { useTracking } from "./useTracking.js";
+import { useTracking, useTrackingAvailable } from "./useTracking.js";
 
 /**
  * Bookmark button, then a status picker, for one issue. Choosing "Completed"
- * asks for the pull request link first.
+ * asks for the pull request link first. `bookmarkId` is the caller's bookmark
+ * of the issue, as search hits and issues carry it.
  */
-export function TrackControl({ issueId, bookmarked, status, title, compact = false }) {
+export function TrackControl({ compact = false, ...props }) {
   const { signedIn } = useAuth();
-  const tracking = useTracking(issueId);
-  const [completing, setCompleting] = useState(false);
-  const current = normaliseStatus(status);
-
+  const available = useTrackingAvailable();
+  // Anonymous visitors get no mutation hooks, so result cards stay cheap to render.
   if (!signedIn) {
     return compact ? null : (
       <p className="track-control__hint">
@@ -23,16 +22,27 @@ export function TrackControl({ issueId, bookmarked, status, title, compact = fal
       </p>
     );
   }
-  if (!tracking.available) {
+  if (!available) {
     return compact ? null : <p className="track-control__hint">Bookmarks are not available on this server yet.</p>;
   }
+  return <SignedInTrackControl {...props} />;
+}
+
+function SignedInTrackControl({ issueId, bookmarkId, bookmarked, status, title }) {
+  const tracking = useTracking(issueId, bookmarkId);
+  const [completing, setCompleting] = useState(false);
+  const [localError, setLocalError] = useState("");
+  const current = normaliseStatus(status);
+  const error = tracking.error || localError;
 
   async function choose(next) {
+    setLocalError("");
     if (next === "completed") {
       setCompleting(true);
       return;
     }
-    await tracking.changeStatus(next).catch(() => undefined);
+    // Mutation errors show through tracking.error; others, such as a missing bookmark id, here.
+    await tracking.changeStatus(next).catch((failure) => !failure.graphQLErrors && setLocalError(failure.message));
   }
 
   async function complete(prUrl) {
@@ -69,9 +79,9 @@ export function TrackControl({ issueId, bookmarked, status, title, compact = fal
           </select>
         </label>
       )}
-      {tracking.error && !completing && (
+      {error && !completing && (
         <span className="field-error" role="alert">
-          {tracking.error}
+          {error}
         </span>
       )}
       {completing && (

@@ -1,32 +1,52 @@
-import { useMutation, useQuery } from "@apollo/client";
+import { useMutation } from "@apollo/client";
+import { useState } from "react";
 
-import { useAuth } from "../auth.jsx";
 import { describeError } from "../components/StateMessage.jsx";
-import { BOOKMARK_ISSUE, MY_BOOKMARKS, UPDATE_BOOKMARK } from "../graphql/tracking.js";
+import { BOOKMARK_ISSUE, UPDATE_BOOKMARK } from "../graphql/tracking.js";
 import { useSchemaFeatures } from "../schemaFeatures.jsx";
 import { normaliseStatus } from "./statuses.js";
 
 const STATUS_ENUM = "TrackingStatus";
-// NOTE: status changes need the bookmark id, which search hits do not carry,
-// so it is looked up in the caller's most recently changed bookmarks. An
-// issue outside these can be bookmarked but not moved from a result.
-export const BOOKMARKS_LIMIT = 100;
+// Bookmark lists and the dashboard are refetched when they are mounted. Search
+// hits and the issue page are updated in the cache instead, so a status
+// change does not repeat the search.
+const REFETCH_QUERIES = ["MyBookmarks", "ProjectBookmarks", "Dashboard"];
+
+/** Writes the caller's bookmark state into the cached search hit and issue. */
+function writeIssueState(cache, issueId, bookmark) {
+  const fields = {
+    bookmarked: () => true,
+    myStatus: () => bookmark.status,
+    bookmarkId: () => bookmark.id,
+  };
+  for (const typename of ["IssueHit", "Issue"]) {
+    const id = cache.identify({ __typename: typename, id: issueId });
+    if (id) cache.modify({ id, fields });
+  }
+}
+
+/** Returns true when the server's schema has the bookmark operations. */
+export function useTrackingAvailable() {
+  const features = useSchemaFeatures();
+  return features.hasMutation("createBookmark") && features.hasMutation("updateBookmark");
+}
 
 /**
- * Returns bookmark and status actions for one issue, or `available: false`
- * when the server's schema has no bookmark operations.
+ * Returns bookmark and status actions for one issue. `bookmarkId` comes with
+ * the search hit or issue, and it is null while the issue is not tracked. The
+ * id of a bookmark created here is kept until the cached hit carries it.
  */
-export function useTracking(issueId) {
+export function useTracking(issueId, bookmarkId) {
   const features = useSchemaFeatures();
-  const { signedIn } = useAuth();
-  const available =
-    features.hasMutation("createBookmark") && features.hasMutation("updateBookmark") && features.hasQuery("bookmarks");
   const enumValues = features.enumValues(STATUS_ENUM);
-  const bookmarks = useQuery(MY_BOOKMARKS, { variables: { limit: BOOKMARKS_LIMIT }, skip: !signedIn || !available });
-  const bookmark = bookmarks.data?.bookmarks.items.find((item) => item.issueId === issueId) ?? null;
-  const refetchQueries = ["SearchIssues", "IssueDetail", "MyBookmarks", "Dashboard"];
-  const [create, createState] = useMutation(BOOKMARK_ISSUE, { refetchQueries });
-  const [update, updateState] = useMutation(UPDATE_BOOKMARK, { refetchQueries });
+  const [createdId, setCreatedId] = useState(null);
+  const update = (cache, { data }) => {
+    const bookmark = data?.createBookmark ?? data?.updateBookmark;
+    if (bookmark) writeIssueState(cache, issueId, bookmark);
+  };
+  const [create, createState] = useMutation(BOOKMARK_ISSUE, { refetchQueries: REFETCH_QUERIES, update });
+  const [change, changeState] = useMutation(UPDATE_BOOKMARK, { refetchQueries: REFETCH_QUERIES, update });
+  const id = bookmarkId ?? createdId;
 
   // GraphQL enums may spell statuses `IN_PROGRESS` or `in_progress`.
   function toApiStatus(status) {
@@ -34,15 +54,17 @@ export function useTracking(issueId) {
   }
 
   return {
-    available,
-    bookmark,
-    busy: createState.loading || updateState.loading,
-    error: describeError(createState.error || updateState.error),
-    addBookmark: () => create({ variables: { input: { issueId, status: toApiStatus("to_do") } } }),
+    busy: createState.loading || changeState.loading,
+    error: describeError(createState.error || changeState.error),
+    addBookmark: async () => {
+      const result = await create({ variables: { input: { issueId, status: toApiStatus("to_do") } } });
+      setCreatedId(result.data?.createBookmark?.id ?? null);
+      return result;
+    },
     changeStatus: (status, prUrl) => {
-      if (!bookmark) return Promise.reject(new Error("the bookmark of this issue is not loaded yet; reload the page"));
+      if (id == null) return Promise.reject(new Error("this issue has no bookmark yet; bookmark it first"));
       const input = { status: toApiStatus(status), ...(prUrl ? { prUrl } : {}) };
-      return update({ variables: { id: bookmark.id, input } });
+      return change({ variables: { id, input } });
     },
   };
 }
