@@ -2,20 +2,36 @@
 
 The parts share one machine, so a rate limited by CPU is explained by where
 the CPU went: the benchmark's own children (the local GitHub, the workers,
-the API) by process tree, and the stack's servers by process name. `other`
-is whatever else kept the cores busy, such as other people's jobs.
+the API) and the servers of this stack, each by process tree. `other` is
+whatever else kept the cores busy, such as other people's jobs or stacks.
 """
 
 import psutil
 
+from core.settings import get_settings
+
 from bench.memory import PeriodicSampler
 
-STACK_SERVERS = {
-    "postgres": lambda process: process.info["name"] == "postgres",
-    "redis": lambda process: process.info["name"] == "redis-server",
-    "elasticsearch": lambda process: process.info["name"] == "java"
-    and any("org.elasticsearch" in part for part in process.info["cmdline"] or ()),
-}
+STACK_SERVERS = ("postgres", "redis", "elasticsearch")
+
+
+def stack_server_pids() -> dict[str, int]:
+    """The main process of each server of this stack (the one in the settings'
+    stack folder and ports), so servers of other stacks on the machine are
+    not counted."""
+    settings = get_settings()
+    stack_dir = str(settings.stack_dir)
+    redis_address = f"127.0.0.1:{settings.redis_port}"
+    found: dict[str, int] = {}
+    for process in psutil.process_iter(["name", "cmdline"]):
+        command = " ".join(process.info["cmdline"] or ())
+        if process.info["name"] == "postgres" and f"-D {stack_dir}/" in command:
+            found["postgres"] = process.pid
+        elif process.info["name"] == "redis-server" and redis_address in command:
+            found["redis"] = process.pid
+        elif process.info["name"] == "java" and stack_dir in command:
+            found["elasticsearch"] = process.pid
+    return found
 
 
 def _busy_seconds(times) -> float:
@@ -39,20 +55,14 @@ class CpuUsage(PeriodicSampler):
 
     def __init__(self, pids: dict[str, int], interval: float = 0.5) -> None:
         super().__init__(interval)
-        self.pids = pids
+        self.pids = {**pids, **stack_server_pids()}
         self.first: dict[tuple[str, int], float] = {}
         self.last: dict[tuple[str, int], float] = {}
         self.machine_start = psutil.cpu_times()
         self.machine_end = self.machine_start
 
     def sample(self) -> None:
-        members: list[tuple[str, psutil.Process]] = [
-            (name, process) for name, pid in self.pids.items() for process in _tree(pid)
-        ]
-        for process in psutil.process_iter(["name", "cmdline"]):
-            for name, matches in STACK_SERVERS.items():
-                if matches(process):
-                    members.append((name, process))
+        members = [(name, process) for name, pid in self.pids.items() for process in _tree(pid)]
         started = bool(self.last)
         for name, process in members:
             try:

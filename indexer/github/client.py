@@ -21,6 +21,7 @@ import pybreaker
 
 from core.settings import Settings, get_settings
 from core.shared_metrics import record_rate_limit
+from core.tls import client_tls_context
 from indexer.github.errors import (
     GitHubAuthError,
     GitHubQueryError,
@@ -79,7 +80,10 @@ class GitHubClient:
         if self.settings.github_token:
             headers["Authorization"] = f"bearer {self.settings.github_token}"
         self._http = httpx.Client(
-            headers=headers, timeout=self.settings.github_timeout, transport=transport
+            headers=headers,
+            timeout=self.settings.github_timeout,
+            transport=transport,
+            verify=client_tls_context(),
         )
         self._sleep = sleep
         self._breaker = breaker

@@ -26,6 +26,7 @@ import pybreaker
 
 from core.settings import GitLabInstance, Settings, get_settings
 from core.shared_metrics import record_rate_limit
+from core.tls import client_tls_context
 from indexer.gitlab.errors import (
     GitLabAuthError,
     GitLabNotFound,
@@ -117,6 +118,7 @@ class GitLabClient:
             headers=headers,
             timeout=self.settings.gitlab_timeout,
             transport=transport,
+            verify=client_tls_context(),
         )
         self._sleep = sleep
         self._breaker = breaker or breaker_for(instance.name)
