@@ -152,9 +152,13 @@ def main() -> None:
     parser.add_argument(
         "--clients", type=int, nargs="+", default=[1, 8, 32], help="concurrent clients"
     )
+    parser.add_argument(
+        "--modes", nargs="+", choices=["uncached", "cached"], default=["uncached", "cached"],
+        help="run with the Redis cache off, on, or both",
+    )
     args = parser.parse_args()
-    for cached in (False, True):
-        run_mode(cached, args)
+    for mode in args.modes:
+        run_mode(mode == "cached", args)
 
 
 if __name__ == "__main__":

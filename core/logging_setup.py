@@ -40,7 +40,9 @@ def uvicorn_log_config() -> dict:
 
     uvicorn applies its default text configuration to its startup, error and
     access lines unless given another one, in every worker process it starts.
+    LOG_LEVEL applies to them too: at WARNING, no line per request is written.
     """
+    level = get_settings().log_level.upper()
     if get_settings().log_format == "json":
         formatter: dict = {"()": "core.json_logging.JsonFormatter"}
     else:
@@ -58,7 +60,7 @@ def uvicorn_log_config() -> dict:
         "filters": {"context": {"()": "core.log_context.ContextFilter"}},
         "handlers": {"default": handler},
         "loggers": {
-            "uvicorn": {"handlers": ["default"], "level": "INFO", "propagate": False},
-            "uvicorn.access": {"handlers": ["default"], "level": "INFO", "propagate": False},
+            "uvicorn": {"handlers": ["default"], "level": level, "propagate": False},
+            "uvicorn.access": {"handlers": ["default"], "level": level, "propagate": False},
         },
     }
