@@ -1,10 +1,14 @@
 """Delivery rows: created before anything is sent, listed for users and admins."""
 
 import logging
+import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session, col, select
 
@@ -21,6 +25,12 @@ DELIVER_ACTOR = "deliver_alert"
 # the default maximum retry backoff (one hour) plus a send.
 STALLED_AFTER = timedelta(hours=2)
 ALERTS_QUEUE = "alerts"
+# Seconds a worker keeps trying to enqueue a delivery job while Redis is
+# unreachable. The job cannot go anywhere else, and its delivery row is
+# already committed: after this long the row stays pending until
+# `resume_stalled_deliveries` finds it (STALLED_AFTER).
+BROKER_WAIT = 300.0
+BROKER_RETRY_MAX_DELAY = 10.0
 
 
 def create_delivery(
@@ -68,10 +78,54 @@ def insert_deliveries(session: Session, rows: list[dict[str, Any]]) -> list[int]
     return [row[0] for row in session.connection().execute(statement, values).all()]
 
 
-def enqueue_deliveries(delivery_ids: list[int]) -> None:
-    """Send one job per delivery; call after the rows are committed."""
+def enqueue_deliveries(delivery_ids: list[int], *, broker_wait: float = 0.0) -> None:
+    """Send one job per delivery; call after the rows are committed.
+
+    With `broker_wait`, each send is retried for up to that many seconds while
+    Redis is unreachable, for workers, which have nothing else to do then.
+    API requests leave it at 0, so their caller gets a 503 at once.
+    """
     for delivery_id in delivery_ids:
-        enqueue(DELIVER_ACTOR, delivery_id, queue_name=ALERTS_QUEUE)
+        send_while_broker_recovers(
+            lambda delivery_id=delivery_id: enqueue(
+                DELIVER_ACTOR, delivery_id, queue_name=ALERTS_QUEUE
+            ),
+            f"delivery {delivery_id}",
+            broker_wait,
+        )
+
+
+def send_while_broker_recovers(
+    send: Callable[[], object], description: str, wait: float
+) -> None:
+    """Call `send`, retrying with backoff for up to `wait` seconds while Redis
+    refuses connections or times out; raise the last error after that.
+
+    Dramatiq's Redis broker cannot enqueue anything while Redis is down, not
+    even the retry of the failing job, so a job that gave up here would be
+    dropped along with its follow-up work.
+    """
+    deadline = time.monotonic() + wait
+    delay = 1.0
+    while True:
+        try:
+            send()
+            return
+        except (RedisConnectionError, RedisTimeoutError) as error:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                logger.error(
+                    "enqueueing %s failed; Redis is unreachable: %s", description, error
+                )
+                raise
+            logger.warning(
+                "enqueueing %s failed, retrying in %.0f s while Redis is unreachable: %s",
+                description,
+                min(delay, remaining),
+                error,
+            )
+            time.sleep(min(delay, remaining))
+            delay = min(delay * 2, BROKER_RETRY_MAX_DELAY)
 
 
 def issue_summaries(

@@ -5,6 +5,7 @@ deliveries resume from their row, and digest periods are claimed once.
 """
 
 import logging
+
 import dramatiq
 
 from alerts import deliveries, digests, matching
@@ -15,6 +16,8 @@ from core.database import session_scope
 logger = logging.getLogger(__name__)
 
 QUEUE = deliveries.ALERTS_QUEUE
+# Seconds `deliver_alert` waits for Redis to enqueue the next attempt.
+DELIVERY_BROKER_WAIT = 60.0
 
 
 @dramatiq.actor(queue_name=QUEUE, max_retries=10, time_limit=600_000)
@@ -23,10 +26,13 @@ def match_saved_searches(doc_ids: list[str]) -> None:
     searches, then enqueue the deliveries of instant ones."""
     with session_scope() as session:
         delivery_ids = matching.match_batch(session, doc_ids)
+    # A retry of this job would find the matches stored and create no
+    # deliveries, so the enqueue waits for Redis instead of failing the job.
     # NOTE: a worker that stops between this commit and the enqueue leaves
-    # pending deliveries without a job; `odyssey digests run` and
-    # `run_due_digests` enqueue them again after STALLED_AFTER.
-    deliveries.enqueue_deliveries(delivery_ids)
+    # pending deliveries without a job, and so does a Redis outage longer than
+    # BROKER_WAIT. `odyssey digests run` and `run_due_digests` enqueue them
+    # again after STALLED_AFTER.
+    deliveries.enqueue_deliveries(delivery_ids, broker_wait=deliveries.BROKER_WAIT)
 
 
 # Dramatiq's retries (15 s backoff, doubling) cover errors outside a send,
@@ -39,7 +45,14 @@ def deliver_alert(delivery_id: int) -> None:
     attempt with backoff, until ALERT_DELIVERY_MAX_ATTEMPTS marks it failed."""
     delay = attempt_delivery(delivery_id)
     if delay is not None:
-        deliver_alert.send_with_options(args=(delivery_id,), delay=int(delay * 1000))
+        deliveries.send_while_broker_recovers(
+            lambda: deliver_alert.send_with_options(
+                args=(delivery_id,), delay=int(delay * 1000)
+            ),
+            f"the next attempt of delivery {delivery_id}",
+            # Well inside the 120 s time limit of this actor.
+            DELIVERY_BROKER_WAIT,
+        )
 
 
 @dramatiq.actor(queue_name=QUEUE, max_retries=3, time_limit=1_800_000)

@@ -5,21 +5,25 @@ Usage: python -m bench.soak [--duration 600] [--rate 20] [--max-requests N]
        [--users 40] [--generate N] [--api-workers 2] [--port 58110]
 
 Loads the demo records (or N generated ones) through the local GitHub and a
-refresh, registers the users through the API and starts the API with
-production settings: uvicorn workers, the search cache and the per-client
+refresh, and registers the users through the API. It starts the API with
+production settings: uvicorn workers, with the search cache and per-client
 rate limits of `core.settings` at their defaults. Then it sends requests on a
 fixed schedule (request i at i / rate seconds) until the duration ends or the
-request cap is reached: anonymous and signed-in searches, bookmark creation,
-bookmark status changes and logins. Each simulated user has its own client
-address in `X-Real-IP` (the API trusts it from 127.0.0.1, as behind the nginx
-gateway) and its own account, so the per-address limit of anonymous requests
-and the failed-login limits apply per user, as in production, and none of
-them is reached at the default rate. It prints, per minute and in total, the
-requests, errors (any status other than the expected one, or no response),
-p50/p95/p99 per operation, the RSS of the API process tree and the machine's
-load average, because other work on the machine changes the figures. It uses its
-own database `odyssey_bench_soak`, Redis database 7 and index prefix, and
-asserts nothing about speed.
+request cap is reached. The mix is anonymous and signed-in searches, bookmark
+creation, bookmark status changes and logins.
+
+Each simulated user has its own account and its own client address in
+`X-Real-IP`, which the API trusts from 127.0.0.1 as it does behind the nginx
+gateway. So the per-address limit of anonymous requests applies per user, as
+in production, and is not reached at the default rate. Logins use the right
+password, so the failed-login limits never apply.
+
+It prints, per minute and in total, the requests, the errors (any status
+other than the expected one, or no response), p50/p95/p99 per operation, the
+RSS of the API process tree and the machine's load average, because other
+work on the machine changes the figures. It uses its own database
+`odyssey_bench_soak`, Redis database 7 and index prefix, and asserts nothing
+about speed.
 """
 
 import argparse
@@ -152,7 +156,11 @@ def register_users(client: httpx.Client, count: int, run_id: str) -> list[Simula
         )
         response = client.post(
             "/v1/auth/register",
-            json={"email": user.email, "password": user.password, "display_name": f"Soak {number}"},
+            json={
+                "email": user.email,
+                "password": user.password,
+                "display_name": f"Soak {number}",
+            },
             headers=user.headers(signed_in=False),
         )
         response.raise_for_status()
@@ -356,14 +364,20 @@ def report(state: SoakState, machine: list[MachineSample], elapsed: float) -> No
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--duration", type=float, default=600.0, help="seconds of load")
     parser.add_argument("--rate", type=float, default=20.0, help="requests per second")
     parser.add_argument(
         "--max-requests", type=int, help="stop after this many requests (default: duration x rate)"
     )
-    parser.add_argument("--users", type=int, default=40, help="simulated users, each with an account")
-    parser.add_argument("--generate", type=int, help="load this many generated records instead of the demo data")
+    parser.add_argument(
+        "--users", type=int, default=40, help="simulated users, each with an account"
+    )
+    parser.add_argument(
+        "--generate", type=int, help="load this many generated records instead of the demo data"
+    )
     parser.add_argument("--api-workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--port", type=int, default=58110, help="API port on 127.0.0.1")
     args = parser.parse_args()
@@ -383,7 +397,9 @@ def main() -> None:
             generate(data_path, target, args.generate)
         data_path = target
     loaded = load_issues(data_path, workers=2, threads=4, timeout=3600.0)
-    print(f"data: {data_path}; refresh {loaded['status']}, {loaded['issues_searchable']} searchable issues")
+    print(
+        f"data: {data_path}; refresh {loaded['status']}, {loaded['issues_searchable']} searchable issues"
+    )
 
     api = processes.spawn(
         ["-m", "cli.main", "serve", "--port", str(args.port), "--workers", str(args.api_workers)],
@@ -398,7 +414,7 @@ def main() -> None:
             candidates = bookmark_candidates(client)
             _, facets = discover_facets(base_url)
         for number, user in enumerate(users):
-            user.candidates = candidates[number::len(users)]
+            user.candidates = candidates[number :: len(users)]
         state = SoakState(base_url, users, build_queries(facets, 300))
         print(
             f"soak: {args.duration:.0f} s at {args.rate:g} requests/s (cap {cap}), "

@@ -4,13 +4,22 @@ Importing this module before any actor is declared binds every actor to the
 Redis broker from the settings.
 """
 
+import copy
+import logging
+import time
+
 import dramatiq
 from dramatiq.brokers.redis import RedisBroker
-from dramatiq.middleware import CurrentMessage
+from dramatiq.middleware import CurrentMessage, Retries, default_middleware
+from redis.exceptions import RedisError
 
 from core.job_metrics import JobMetrics
 from core.settings import get_settings
 
+logger = logging.getLogger(__name__)
+
+# Seconds a failed job's retry waits for Redis to come back before it is lost.
+REQUEUE_WAIT = 300.0
 # Messages held by a worker that sends no heartbeat for this long go back to
 # the queue at the next maintenance run of any worker.
 HEARTBEAT_TIMEOUT_MS = 15_000
@@ -20,9 +29,49 @@ HEARTBEAT_TIMEOUT_MS = 15_000
 MAINTENANCE_CHANCE = 50_000
 
 
+class DurableRetries(Retries):
+    """Dramatiq's retries, kept through a short Redis outage.
+
+    A job that fails because Redis went away is retried by enqueueing it
+    again, which needs Redis too; Dramatiq's own middleware then raises and
+    the retry is lost. This one waits for Redis for up to `REQUEUE_WAIT`
+    seconds, re-running the retry step from the same message options.
+    """
+
+    def after_process_message(self, broker, message, *, result=None, exception=None):
+        if exception is None:
+            return
+        options = copy.deepcopy(message.options)
+        deadline = time.monotonic() + REQUEUE_WAIT
+        pause = 1.0
+        while True:
+            try:
+                super().after_process_message(
+                    broker, message, result=result, exception=exception
+                )
+                return
+            except RedisError as error:
+                if time.monotonic() >= deadline:
+                    raise
+                logger.warning(
+                    "retry of %s (message %s) waits for Redis: %s",
+                    message.actor_name,
+                    message.message_id,
+                    error,
+                )
+                message.options.clear()
+                message.options.update(copy.deepcopy(options))
+                time.sleep(pause)
+                pause = min(pause * 2, 10.0)
+
+
 def build_broker() -> RedisBroker:
     settings = get_settings()
+    middleware = [
+        DurableRetries() if cls is Retries else cls() for cls in default_middleware
+    ]
     broker = RedisBroker(
+        middleware=middleware,
         url=settings.redis_url,
         namespace=f"{settings.index_prefix}-dramatiq",
         heartbeat_timeout=HEARTBEAT_TIMEOUT_MS,

@@ -12,7 +12,14 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from core.unavailable import UNAVAILABLE_ERRORS, RepeatLimiter, unavailable_service
+
 logger = logging.getLogger(__name__)
+# An outage turns every request that needs the missing service into the same
+# 503, so those log lines are limited per message.
+_outage_log = RepeatLimiter(logger)
+# Seconds a client should wait before retrying a 503.
+RETRY_AFTER_UNAVAILABLE = 5
 
 
 class AppError(Exception):
@@ -69,9 +76,19 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
 
 
 def _app_error(request: Request, error: AppError) -> JSONResponse:
-    if error.status_code >= 500:
+    if error.status_code == 503:
+        _outage_log.error(
+            f"{error.code}:{error.message}",
+            "%s %s failed: %s",
+            request.method,
+            request.url.path,
+            error.message,
+        )
+    elif error.status_code >= 500:
         logger.error("%s %s failed: %s", request.method, request.url.path, error.message)
-    headers = {"Retry-After": "5"} if error.status_code == 503 else None
+    headers = (
+        {"Retry-After": str(RETRY_AFTER_UNAVAILABLE)} if error.status_code == 503 else None
+    )
     if isinstance(error, TooManyRequests):
         headers = {"Retry-After": str(error.retry_after)}
     return JSONResponse(
@@ -123,6 +140,31 @@ def _data_error(request: Request, error: DataError) -> JSONResponse:
     )
 
 
+def _unavailable_error(request: Request, error: Exception) -> JSONResponse:
+    # PostgreSQL, Redis or Elasticsearch did not respond. Everything that
+    # needs it gets a 503 naming the service, while routes that do without it
+    # keep working; see core.unavailable for the errors that count.
+    service = unavailable_service(error)
+    if service is None:
+        return _unexpected_error(request, error)
+    _outage_log.error(
+        f"unavailable:{service.name}",
+        "%s %s failed because %s is unavailable: %s: %s",
+        request.method,
+        request.url.path,
+        service.name,
+        type(error).__name__,
+        str(error).splitlines()[0] if str(error) else "",
+    )
+    return JSONResponse(
+        error_body(
+            ServiceUnavailable.code, service.message, {"service": service.name}
+        ),
+        status_code=ServiceUnavailable.status_code,
+        headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE)},
+    )
+
+
 def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
     logger.exception("unhandled error in %s %s", request.method, request.url.path)
     return JSONResponse(
@@ -136,4 +178,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(DataError, _data_error)  # type: ignore[arg-type]
+    for error_type, _service in UNAVAILABLE_ERRORS:
+        app.add_exception_handler(error_type, _unavailable_error)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -24,12 +24,14 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
 from core.errors import AppError
+from core.unavailable import unavailable_service
 
 logger = logging.getLogger(__name__)
 
 INVALID_PARAMETER = "INVALID_PARAMETER"
 INVALID_QUERY = "INVALID_QUERY"
 INTERNAL = "INTERNAL"
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 INTERNAL_MESSAGE = "internal server error; the error was logged"
 
 
@@ -66,6 +68,9 @@ def public_error(error: GraphQLError) -> GraphQLError:
     elif original is None:
         message = error.message
         extensions = {**(error.extensions or {}), "code": INVALID_QUERY}
+    elif (service := unavailable_service(original)) is not None:
+        message = service.message
+        extensions = {"code": SERVICE_UNAVAILABLE, "details": {"service": service.name}}
     else:
         message = INTERNAL_MESSAGE
         extensions = {"code": INTERNAL}

@@ -128,6 +128,11 @@ def fetch_page(
             return PageOutcome()
         status, job_id = page.status, page.job_id
         search_query, cursor = page.search_query, page.cursor
+        # A redelivered job of a finished page passes on a next page that
+        # is still pending, in case sending it failed the first time.
+        next_pending = refresh_jobs.pending_next_page(session, page) if status == "done" else None
+    if next_pending is not None:
+        return PageOutcome(next_page_id=next_pending)
     if status in ("done", "failed"):
         return PageOutcome(job_settled=True)
     if status == "pending" and store_page is not None:

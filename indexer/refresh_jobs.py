@@ -114,6 +114,20 @@ def add_next_page(session: Session, page: RefreshPage, cursor: str) -> int:
     ).scalar_one()
 
 
+def pending_next_page(session: Session, page: RefreshPage) -> int | None:
+    """Return the id of the page after `page` while it is still pending."""
+    if not page.next_cursor:
+        return None
+    return session.execute(
+        select(RefreshPage.id).where(
+            RefreshPage.job_id == page.job_id,
+            RefreshPage.search_query == page.search_query,
+            RefreshPage.cursor == page.next_cursor,
+            RefreshPage.status == "pending",
+        )
+    ).scalar_one_or_none()
+
+
 def mark_page(
     session: Session,
     page_id: int,

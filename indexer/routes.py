@@ -1,16 +1,20 @@
 """REST routes that start and follow refreshes."""
 
+import logging
 from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
+from redis.exceptions import RedisError
 
 from accounts.dependencies import AdminDep
 from core.broker import enqueue
 from core.database import session_scope
 from core.errors import InvalidParameter, NotFound
 from indexer import refresh_jobs
+
+logger = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/v1/refresh", tags=["refresh"])
 
@@ -42,7 +46,17 @@ def start_refresh(source: str = "github", mode: str = "full") -> tuple[str, bool
         job, created = refresh_jobs.create_job(session, source, mode)
         job_id = job.id
     if created:
-        enqueue(PLAN_ACTORS.get(source, "plan_refresh"), job_id)
+        try:
+            enqueue(PLAN_ACTORS.get(source, "plan_refresh"), job_id)
+        except RedisError as error:
+            # A job no worker will plan would block every later refresh of
+            # the source, so it ends here and the caller gets the error.
+            logger.error("refresh %s could not be queued: %s", job_id, error)
+            with session_scope() as session:
+                refresh_jobs.set_status(
+                    session, job_id, "failed", error=f"the job queue (Redis) failed: {error}"
+                )
+            raise
     return job_id, created
 
 

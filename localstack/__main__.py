@@ -1,11 +1,11 @@
-"""Command line: `python -m localstack up|down|status|stop NAME`."""
+"""Command line: `python -m localstack up|down|status|stop NAME|start NAME`."""
 
 import argparse
 import logging
 import sys
 
 from core.settings import get_settings
-from localstack.stack import down, format_status, status, stop, up
+from localstack.stack import down, format_status, start, status, stop, up
 from localstack.system import StackError
 
 logger = logging.getLogger(__name__)
@@ -26,6 +26,12 @@ def main(argv: list[str] | None = None) -> int:
     stop_parser.add_argument(
         "name", choices=["postgres", "redis", "elasticsearch"], help="service name"
     )
+    start_parser = commands.add_parser(
+        "start", help="start one stopped service and wait until it is healthy"
+    )
+    start_parser.add_argument(
+        "name", choices=["postgres", "redis", "elasticsearch"], help="service name"
+    )
     args = parser.parse_args(argv)
 
     logging.basicConfig(
@@ -41,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
             down()
         elif args.command == "stop":
             stop(args.name)
+        elif args.command == "start":
+            print(format_status([start(args.name)]))
         else:
             statuses = status()
             print(format_status(statuses))

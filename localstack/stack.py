@@ -80,6 +80,21 @@ def stop(name: str) -> None:
         _service_named(name, settings).stop()
 
 
+def start(name: str) -> ServiceStatus:
+    """Start one stopped service by name and wait until it is healthy.
+
+    A running service is left as it is. Unlike `up`, nothing is installed, so
+    this is for bringing back a service that `stop` stopped.
+    """
+    settings = get_settings()
+    with _stack_lock(settings):
+        service = _service_named(name, settings)
+        _start_unless_running(service)
+        _wait_until_healthy([service], settings.stack_start_timeout)
+        service.after_healthy()
+    return service.status()
+
+
 def status() -> list[ServiceStatus]:
     return [service.status() for service in services()]
 

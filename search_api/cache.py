@@ -12,9 +12,12 @@ from redis.exceptions import RedisError
 from core.metrics import SEARCH_CACHE_LOOKUPS
 from core.redis_client import get_redis
 from core.settings import get_settings
+from core.unavailable import RepeatLimiter
 from indexer.search_index import GENERATION_KEY
 
 logger = logging.getLogger(__name__)
+# While Redis is down every search would log the same warning.
+_outage_log = RepeatLimiter(logger)
 
 PREFIX = "search:cache"
 
@@ -36,7 +39,7 @@ def get_cached(fingerprint: str, size: int) -> tuple[str | None, str | None]:
         SEARCH_CACHE_LOOKUPS.labels("hit" if cached else "miss").inc()
         return key, cached
     except RedisError as error:
-        logger.warning("search cache read failed, serving uncached: %s", error)
+        _outage_log.warning("read", "search cache read failed, serving uncached: %s", error)
         return None, None
 
 
@@ -44,4 +47,4 @@ def store_cached(key: str, payload: str) -> None:
     try:
         get_redis().set(key, payload, ex=get_settings().search_cache_ttl)
     except RedisError as error:
-        logger.warning("search cache write failed for %s: %s", key, error)
+        _outage_log.warning("write", "search cache write failed for %s: %s", key, error)

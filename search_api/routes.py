@@ -3,10 +3,11 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from sqlmodel import Session
 
 from accounts.dependencies import OptionalUser
+from accounts.models import User
 from core.database import get_session
 from core.errors import InvalidParameter
 from core.settings import get_settings
@@ -128,7 +129,7 @@ def search(
     cursor: CursorParam = None,
     hide_tracked: HideTrackedParam = False,
     rank: RankParam = Ranking.default,
-) -> SearchResponse:
+) -> SearchResponse | Response:
     """Search open beginner-friendly issues with full text and facets.
 
     Values inside one facet combine with OR, different facets with AND, and
@@ -136,6 +137,21 @@ def search(
     assigned to are hidden unless `include_assigned=true`. For signed-in
     callers every hit carries `bookmarked`, `my_status` and `bookmark_id`.
     """
+    return _search_response(session, user, params, cursor, hide_tracked, rank)
+
+
+def _search_response(
+    session: Session,
+    user: User | None,
+    params: SearchParams,
+    cursor: str | None,
+    hide_tracked: bool,
+    rank: Ranking,
+) -> SearchResponse | Response:
+    if user is None and not cursor:
+        # Anonymous first pages are the same for everyone, so the cached JSON
+        # goes out as it is.
+        return Response(service.first_page_json(params), media_type="application/json")
     return search_for_caller(
         session, user, params, cursor, hide_tracked=hide_tracked, ranking=rank
     )
@@ -149,11 +165,9 @@ def list_issues(
     cursor: CursorParam = None,
     hide_tracked: HideTrackedParam = False,
     rank: RankParam = Ranking.default,
-) -> SearchResponse:
+) -> SearchResponse | Response:
     """List issues; takes the same parameters and returns the same body as `/v1/search`."""
-    return search_for_caller(
-        session, user, params, cursor, hide_tracked=hide_tracked, ranking=rank
-    )
+    return _search_response(session, user, params, cursor, hide_tracked, rank)
 
 
 @router.get("/issues/{issue_id}", response_model=IssueDetail)

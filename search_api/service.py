@@ -11,6 +11,7 @@ from sqlmodel import Session
 from core.elastic import get_elasticsearch
 from core.errors import InvalidParameter, NotFound, ServiceUnavailable
 from core.metrics import ELASTICSEARCH_QUERY_SECONDS
+from core.unavailable import ELASTICSEARCH, POSTGRES, RepeatLimiter
 from indexer.models import Issue, IssueLabel, Label, Repository
 from indexer.search_index import alias_name
 from search_api import cache
@@ -27,8 +28,14 @@ from search_api.schemas import (
 )
 
 logger = logging.getLogger(__name__)
+# While Elasticsearch is down every search fails the same way.
+_outage_log = RepeatLimiter(logger)
 
 PIT_KEEP_ALIVE = "5m"
+
+
+def _search_unavailable() -> ServiceUnavailable:
+    return ServiceUnavailable(ELASTICSEARCH.message, details={"service": ELASTICSEARCH.name})
 
 
 def search_issues(
@@ -48,13 +55,21 @@ def search_issues(
         return _run_search(params, fingerprint, cursor, personalization)
     if personalization is not None:
         return _run_search(params, fingerprint, None, personalization)
+    return SearchResponse.model_validate_json(first_page_json(params))
+
+
+def first_page_json(params: SearchParams) -> str:
+    """Return the JSON body of an anonymous first page, from the Redis cache
+    when it is there. Routes send it as is: parsing a cached page into models
+    and serialising it again took most of a cache hit's CPU."""
+    fingerprint = params.fingerprint()
     key, cached = cache.get_cached(fingerprint, params.size)
     if cached:
-        return SearchResponse.model_validate_json(cached)
-    response = _run_search(params, fingerprint, None, None)
+        return cached
+    payload = _run_search(params, fingerprint, None, None).model_dump_json()
     if key:
-        cache.store_cached(key, response.model_dump_json())
-    return response
+        cache.store_cached(key, payload)
+    return payload
 
 
 def _run_search(
@@ -77,7 +92,7 @@ def _run_search(
         # first pages that are never continued hold no search context.
         pit_id = cursor.pit_id or _open_point_in_time()
         if pit_id is None:
-            raise ServiceUnavailable("search is unavailable; try again shortly")
+            raise _search_unavailable()
     try:
         with ELASTICSEARCH_QUERY_SECONDS.labels("search").time():
             if pit_id:
@@ -91,19 +106,22 @@ def _run_search(
                 "cursor expired; repeat the search without a cursor to start again",
                 details={"parameter": "cursor"},
             ) from None
-        raise ServiceUnavailable("the issue index does not exist yet; run a refresh") from error
+        raise ServiceUnavailable(
+            "the issue index does not exist yet; run a refresh",
+            details={"service": ELASTICSEARCH.name},
+        ) from error
     except ApiError as error:
         if cursor is None:
-            logger.error("search request failed: %s", error)
-            raise ServiceUnavailable("search is unavailable; try again shortly") from None
+            _outage_log.error("api", "search request failed: %s", error)
+            raise _search_unavailable() from None
         logger.warning("search with a cursor was rejected: %s", error.message)
         raise InvalidParameter(
             "cursor is invalid; repeat the search without a cursor to start again",
             details={"parameter": "cursor"},
         ) from None
     except TransportError as error:
-        logger.error("search request failed: %s", error)
-        raise ServiceUnavailable("search is unavailable; try again shortly") from None
+        _outage_log.error("transport", "search request failed: %s", error)
+        raise _search_unavailable() from None
 
     hits = result["hits"]["hits"]
     total = result["hits"]["total"]["value"]
@@ -207,8 +225,8 @@ def get_issue(session: Session, issue_id: str) -> IssueDetail:
             .order_by(Label.name)
         ).scalars()
     except OperationalError as error:
-        logger.error("issue lookup %s failed: %s", issue_id, error)
-        raise ServiceUnavailable("the database is unavailable; try again shortly") from None
+        _outage_log.error("database", "issue lookup %s failed: %s", issue_id, error)
+        raise ServiceUnavailable(POSTGRES.message, details={"service": POSTGRES.name}) from None
     return IssueDetail(
         id=issue_id,
         source=issue.source,

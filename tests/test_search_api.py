@@ -278,3 +278,16 @@ def test_first_page_cursor_holds_no_snapshot(client, catalog):
 def test_nul_character_in_ids_is_rejected(client, catalog):
     assert client.get("/v1/issues/github:%00").status_code == 400
     assert client.get("/v1/refresh/%00").status_code == 400
+
+
+def test_cached_first_page_matches_a_fresh_one(client, catalog):
+    from search_api.params import SearchParams
+    from search_api.service import _run_search
+
+    first = client.get("/v1/search", params={"q": "parser"})
+    second = client.get("/v1/search", params={"q": "parser"})
+    params = SearchParams(q="parser")
+    fresh = _run_search(params, params.fingerprint(), None, None)
+    assert first.headers["content-type"] == "application/json"
+    assert second.content == first.content
+    assert second.json() == fresh.model_dump(mode="json")

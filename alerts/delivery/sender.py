@@ -7,6 +7,8 @@ so the redelivered job sends again (at least once) with the same key.
 
 import logging
 
+from redis.exceptions import LockError, RedisError
+from redis.lock import Lock
 from sqlmodel import Session
 
 from accounts.models import User
@@ -52,7 +54,21 @@ def attempt_delivery(delivery_id: int) -> float | None:
     try:
         return _attempt(delivery_id)
     finally:
+        _release(lock, delivery_id)
+
+
+def _release(lock: Lock, delivery_id: int) -> None:
+    # The attempt is committed by now, so a failed release must not fail the
+    # job: the lock expires after SENDING_LOCK_TIMEOUT on its own.
+    try:
         lock.release()
+    except (LockError, RedisError) as error:
+        logger.warning(
+            "releasing the sending lock of delivery %d failed; it expires in %d s: %s",
+            delivery_id,
+            SENDING_LOCK_TIMEOUT,
+            error,
+        )
 
 
 def _attempt(delivery_id: int) -> float | None:
