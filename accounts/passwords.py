@@ -12,6 +12,8 @@ from core.errors import InvalidParameter
 logger = logging.getLogger(__name__)
 
 MIN_PASSWORD_LENGTH = 12
+# Shorter name parts of an email address are not looked for in passwords.
+MIN_EMAIL_NAME_CHECKED = 3
 # Argon2 hashes any length, but an upper bound keeps one request cheap.
 MAX_PASSWORD_LENGTH = 128
 
@@ -36,7 +38,9 @@ def check_password_policy(password: str, email: str) -> None:
             "password must contain at least 4 different characters",
             details={"parameter": "password"},
         )
-    if email and email.split("@")[0] in password.lower():
+    name = email.split("@")[0].lower() if email else ""
+    # A name of one or two letters is part of too many ordinary words.
+    if len(name) >= MIN_EMAIL_NAME_CHECKED and name in password.lower():
         raise InvalidParameter(
             "password must not contain the name part of your email address",
             details={"parameter": "password"},

@@ -7,6 +7,7 @@ the file, then serves the API until interrupted.
 
 import logging
 import os
+import secrets
 from pathlib import Path
 
 from cli import processes
@@ -47,6 +48,19 @@ def point_at_local_github() -> dict[str, str]:
     return env
 
 
+def use_demo_signing_key() -> None:
+    """Give accounts a signing key for this run when none is set, so signing
+    up works in the demo. Sessions then end when the demo stops."""
+    if get_settings().jwt_secret:
+        return
+    os.environ["ODYSSEY_JWT_SECRET"] = secrets.token_urlsafe(48)
+    get_settings.cache_clear()
+    print(
+        "ODYSSEY_JWT_SECRET is not set: accounts use a key made for this run, "
+        "so sign-ins end when the demo stops"
+    )
+
+
 def run_demo(serve: bool, timeout: float) -> int:
     from core.migrations import upgrade_database
     from indexer.routes import start_refresh
@@ -55,6 +69,7 @@ def run_demo(serve: bool, timeout: float) -> int:
 
     stack.up()
     upgrade_database()
+    use_demo_signing_key()
     settings = get_settings()
     data_path = demo_data_path()
     env = point_at_local_github()

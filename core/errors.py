@@ -166,7 +166,9 @@ def _unavailable_error(request: Request, error: Exception) -> JSONResponse:
 
 
 def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
-    logger.exception("unhandled error in %s %s", request.method, request.url.path)
+    logger.error(
+        "unhandled error in %s %s", request.method, request.url.path, exc_info=error
+    )
     return JSONResponse(
         error_body("internal_error", "internal server error; the error was logged"),
         status_code=500,

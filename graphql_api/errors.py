@@ -65,7 +65,9 @@ def public_error(error: GraphQLError) -> GraphQLError:
     elif isinstance(original, ValidationError):
         message, problems = validation_message(original)
         extensions = {"code": INVALID_PARAMETER, "details": {"errors": problems}}
-    elif original is None:
+    elif original is None or isinstance(original, GraphQLError):
+        # No original error, or a GraphQLError of its own, such as a variable
+        # value that does not fit its type: a problem with the request.
         message = error.message
         extensions = {**(error.extensions or {}), "code": INVALID_QUERY}
     elif (service := unavailable_service(original)) is not None:
@@ -99,7 +101,7 @@ def log_errors(
                     error.path,
                     original.message,
                 )
-        elif original is not None and not isinstance(original, ValidationError):
+        elif original is not None and not isinstance(original, (ValidationError, GraphQLError)):
             logger.error(
                 "GraphQL operation %s failed at %s",
                 operation,

@@ -1,10 +1,12 @@
 """Mounting of the GraphQL endpoint on the FastAPI app."""
 
+import logging
 from typing import Any
 
 from cross_web import HTTPException as TransportError
 from fastapi import Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.requests import ClientDisconnect
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET
 
@@ -12,6 +14,8 @@ from core.errors import error_body
 from core.settings import get_settings
 from graphql_api.context import GraphQLContext, get_context
 from graphql_api.schema import build_schema
+
+logger = logging.getLogger(__name__)
 
 # Error codes of the transport errors; any other status gets "invalid_request".
 _TRANSPORT_CODES = {404: "not_found", 405: "method_not_allowed"}
@@ -33,6 +37,11 @@ class _Router(GraphQLRouter[GraphQLContext, None]):
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         try:
             return await super().run(request, context=context, root_value=root_value)
+        except ClientDisconnect:
+            # The client went away before sending its whole request; nobody
+            # is left to answer.
+            logger.info("GraphQL client disconnected before its request was read")
+            return Response(status_code=400)
         except TransportError as error:
             if not isinstance(request, Request):
                 raise

@@ -28,6 +28,10 @@ logger = logging.getLogger(__name__)
 WINDOW_SECONDS = 60
 # Probes and scrapes must keep working while a client is throttled.
 EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+# Only the API is limited. The web UI's page, scripts and styles are static
+# and cheap, and counting them would spend a visitor's budget on each load
+# (and show a throttled visitor a JSON error in place of the page).
+LIMITED_PREFIXES = ("/v1/", "/graphql")
 # At most one warning per this many seconds while Redis is unreachable.
 WARNING_INTERVAL = 60.0
 
@@ -133,7 +137,12 @@ class RateLimitMiddleware:
         self._last_warning = 0.0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS:
+        path = scope.get("path", "")
+        if (
+            scope["type"] != "http"
+            or path in EXEMPT_PATHS
+            or not path.startswith(LIMITED_PREFIXES)
+        ):
             await self.app(scope, receive, send)
             return
         client = identify_client(scope, Headers(scope=scope))

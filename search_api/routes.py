@@ -53,7 +53,12 @@ def search_params(
     sort: SortOrder = SortOrder.relevance,
     size: Annotated[int, Query(ge=1, description="Hits per page")] = 20,
     min_stars: Annotated[
-        int | None, Query(ge=0, description="Only repositories with at least this many stars")
+        int | None,
+        Query(
+            ge=0,
+            le=2**31 - 1,
+            description="Only repositories with at least this many stars",
+        ),
     ] = None,
     pushed_within: Annotated[
         Freshness | None, Query(description="Only repositories pushed to within this period")

@@ -86,6 +86,13 @@ def test_probes_are_never_rate_limited(limits, client):
     assert client.get("/metrics").status_code == 200
 
 
+def test_web_ui_files_are_not_rate_limited(limits, client):
+    assert statuses(client, 3) == [404, 404, 404]
+    page = client.get("/")
+    assert page.status_code != 429
+    assert client.get("/v1/issues/github:none").status_code == 429
+
+
 def test_rate_limit_zero_turns_it_off(client):
     assert get_settings().rate_limit_anonymous_per_minute == 0
     assert set(statuses(client, 10)) == {404}
@@ -145,3 +152,12 @@ def test_api_paths_are_versioned(client):
     assert api_paths
     unversioned = [path for path in api_paths if not path.startswith(("/v1/", "/graphql"))]
     assert unversioned == []
+
+
+def test_api_docs_load_nothing_from_other_sites(client):
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "/docs-assets/swagger-ui-bundle.js" in page.text
+    assert "https://" not in page.text
+    script = client.get("/docs-assets/swagger-ui-bundle.js")
+    assert script.status_code == 200

@@ -30,6 +30,14 @@ def test_syntax_error_is_invalid_query(client):
     assert error_codes(body) == ["INVALID_QUERY"]
 
 
+def test_bad_variable_value_is_invalid_query(client):
+    response = client.post(
+        "/graphql",
+        json={"query": "query P($id: Int!) { project(id: $id) { id } }", "variables": {"id": "abc"}},
+    )
+    assert error_codes(response.json()) == ["INVALID_QUERY"]
+
+
 def test_unknown_field_is_invalid_query(client):
     body = graphql(client, "{ search { nope } }")
     assert error_codes(body) == ["INVALID_QUERY"]

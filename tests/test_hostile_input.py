@@ -86,6 +86,7 @@ def test_graphql_wrong_content_type(client):
         ("/v1/projects?offset=-1", 422),
         ("/v1/bookmarks?limit=-5", 422),
         ("/v1/notifications?limit=100000000", 422),
+        ("/v1/search?min_stars=2147483648", 422),
     ],
 )
 def test_huge_or_negative_page(client, url, status):

@@ -294,6 +294,22 @@ async function run() {
     if (value !== "1") throw new Error(`the dashboard shows ${value} completed issues, expected 1`);
   });
 
+  await step("come back with an expired access token", ["refreshTokens", "search"], operations, async () => {
+    // The stored access token no longer works; the app must refresh the
+    // session and repeat the search instead of showing an error.
+    await page.evaluate(() => {
+      const session = JSON.parse(window.localStorage.getItem("odyssey.session"));
+      session.accessToken = "expired.access.token";
+      window.localStorage.setItem("odyssey.session", JSON.stringify(session));
+    });
+    await page.goto(new URL("/?q=docs", baseUrl).href);
+    await page.locator(".result-card:not(.result-card--skeleton)").first().waitFor();
+    const stored = await page.evaluate(() => JSON.parse(window.localStorage.getItem("odyssey.session")));
+    if (!stored || stored.accessToken === "expired.access.token") {
+      throw new Error("the session was not refreshed after the API rejected the access token");
+    }
+  });
+
   await step("save a search", ["createSavedSearch", "savedSearches"], operations, async () => {
     await page.goto(new URL("/?q=docs", baseUrl).href);
     await page.locator(".result-card:not(.result-card--skeleton)").first().waitFor();

@@ -1,29 +1,63 @@
 import { ApolloClient, HttpLink, InMemoryCache } from "@apollo/client";
+import { print } from "graphql";
 
-import { readSession } from "./session.js";
+import { REFRESH_SESSION } from "./graphql/accounts.js";
+import { readSession, sessionFromPayload, writeSession } from "./session.js";
 
-// Refreshes the access token shortly before it expires; set by the auth
-// provider once it knows whether the schema has a refresh mutation.
-let refreshSession = null;
 let pendingRefresh = null;
 const REFRESH_MARGIN_MS = 30_000;
+const REFRESH_LOCK = "odyssey-session-refresh";
 
-export function setSessionRefresher(refresher) {
-  refreshSession = refresher;
+/**
+ * Trades a refresh token for a new session with a plain fetch, so it works
+ * before any component has rendered. Returns the new session, null when the
+ * API rejected the token (the session ended), or `undefined` when the API
+ * could not be reached (the session may still be good).
+ */
+async function requestNewSession(refreshToken) {
+  let payload;
+  try {
+    const response = await fetch("/graphql", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ operationName: "RefreshSession", query: print(REFRESH_SESSION), variables: { refreshToken } }),
+    });
+    payload = await response.json();
+  } catch {
+    return undefined;
+  }
+  const tokens = payload?.data?.refreshTokens;
+  return tokens ? sessionFromPayload(tokens) : null;
 }
 
-async function currentAccessToken() {
+/**
+ * Refreshes `stale` once for the whole browser. A refresh token works once and
+ * a second use ends the session, so tabs take turns under a Web Lock, and a
+ * tab that finds the token already rotated by another tab uses the new one.
+ */
+async function refreshSession(stale) {
+  const run = async () => {
+    const current = readSession();
+    if (!current || current.refreshToken !== stale.refreshToken) return current;
+    const next = await requestNewSession(current.refreshToken);
+    if (next === undefined) return current;
+    writeSession(next);
+    return next;
+  };
+  return navigator.locks ? navigator.locks.request(REFRESH_LOCK, run) : run();
+}
+
+/** The access token to send; refreshed first when it expires soon or `force` is set. */
+async function currentAccessToken(force = false) {
   const session = readSession();
   if (!session) return null;
   const expiresSoon = session.accessExpiresAt && session.accessExpiresAt - Date.now() < REFRESH_MARGIN_MS;
-  if (expiresSoon && refreshSession && session.refreshToken) {
-    pendingRefresh ??= refreshSession(session.refreshToken).finally(() => {
-      pendingRefresh = null;
-    });
-    const refreshed = await pendingRefresh;
-    return refreshed?.accessToken ?? null;
-  }
-  return session.accessToken;
+  if (!session.refreshToken || !(force || expiresSoon)) return session.accessToken;
+  pendingRefresh ??= refreshSession(session).finally(() => {
+    pendingRefresh = null;
+  });
+  const refreshed = await pendingRefresh;
+  return refreshed?.accessToken ?? null;
 }
 
 // Performance marks around each search request: when fetch is called (which
@@ -46,15 +80,36 @@ async function markedResponse(response) {
   return new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
-/** fetch for Apollo's HttpLink that sends the caller's access token. */
+function withToken(options, token) {
+  const headers = new Headers(options?.headers);
+  if (token) headers.set("Authorization", `Bearer ${token}`);
+  else headers.delete("Authorization");
+  return { ...options, headers };
+}
+
+async function rejectedToken(response) {
+  const text = await response.clone().text();
+  return text.includes('"UNAUTHORIZED"');
+}
+
+/**
+ * fetch for Apollo's HttpLink that sends the caller's access token. When the
+ * API rejects the token (expired, or the session ended elsewhere), it
+ * refreshes the session once and repeats the request, without a token if the
+ * session is over, so public data still loads and signed-in pages ask the
+ * user to log in again. A rejected request did nothing, so repeating it is safe.
+ */
 async function fetchWithSession(url, options) {
   const operation = operationName(options);
   const token = operation === "RefreshSession" ? null : await currentAccessToken();
-  const headers = new Headers(options?.headers);
-  if (token) headers.set("Authorization", `Bearer ${token}`);
-  if (operation !== "SearchIssues") return fetch(url, { ...options, headers });
-  performance.mark(SEARCH_REQUEST_MARK);
-  return markedResponse(await fetch(url, { ...options, headers }));
+  const send = (sentToken) => {
+    if (operation !== "SearchIssues") return fetch(url, withToken(options, sentToken));
+    performance.mark(SEARCH_REQUEST_MARK);
+    return fetch(url, withToken(options, sentToken)).then(markedResponse);
+  };
+  const response = await send(token);
+  if (!token || !(await rejectedToken(response))) return response;
+  return send(await currentAccessToken(true));
 }
 
 function mergeSearchPages(existing, incoming, { args }) {

@@ -3,21 +3,13 @@
 import React, { createContext, useContext, useEffect, useMemo, useState } from "react";
 import { useApolloClient, useQuery } from "@apollo/client";
 
-import { setSessionRefresher } from "./apollo.js";
-import { LOG_OUT, REFRESH_SESSION, VIEWER } from "./graphql/accounts.js";
+import { LOG_OUT, VIEWER } from "./graphql/accounts.js";
 import { useSchemaFeatures } from "./schemaFeatures.jsx";
-import { readSession, subscribeSession, writeSession } from "./session.js";
+import { readSession, sessionFromPayload, subscribeSession, writeSession } from "./session.js";
 
 const AuthContext = createContext(null);
 
-/** Turns a token payload of the API into the stored session. */
-export function sessionFromPayload(payload) {
-  return {
-    accessToken: payload.accessToken,
-    refreshToken: payload.refreshToken ?? null,
-    accessExpiresAt: payload.expiresIn ? Date.now() + payload.expiresIn * 1000 : null,
-  };
-}
+export { sessionFromPayload };
 
 export function AuthProvider({ children }) {
   const client = useApolloClient();
@@ -26,26 +18,6 @@ export function AuthProvider({ children }) {
   const viewerQuery = useQuery(VIEWER, { skip: !session, fetchPolicy: "cache-and-network" });
 
   useEffect(() => subscribeSession(setSession), []);
-
-  const canRefresh = features.hasMutation("refreshTokens");
-  useEffect(() => {
-    if (!canRefresh) {
-      setSessionRefresher(null);
-      return;
-    }
-    setSessionRefresher(async (refreshToken) => {
-      try {
-        const { data } = await client.mutate({ mutation: REFRESH_SESSION, variables: { refreshToken } });
-        const next = sessionFromPayload(data.refreshTokens);
-        writeSession(next);
-        return next;
-      } catch {
-        // The session ended (expired or revoked): the caller signs in again.
-        writeSession(null);
-        return null;
-      }
-    });
-  }, [canRefresh, client]);
 
   const canLogOut = features.hasMutation("logout");
   const signedIn = Boolean(session);

@@ -3,6 +3,7 @@ import { createRoot } from "react-dom/client";
 import { ApolloProvider } from "@apollo/client";
 
 import { App } from "./App.jsx";
+import { ErrorBoundary } from "./components/ErrorBoundary.jsx";
 import { apolloClient } from "./apollo.js";
 import { AuthProvider } from "./auth.jsx";
 import { SchemaFeaturesProvider } from "./schemaFeatures.jsx";
@@ -16,7 +17,9 @@ createRoot(document.getElementById("root")).render(
     <ApolloProvider client={apolloClient}>
       <SchemaFeaturesProvider>
         <AuthProvider>
-          <App />
+          <ErrorBoundary>
+            <App />
+          </ErrorBoundary>
         </AuthProvider>
       </SchemaFeaturesProvider>
     </ApolloProvider>

@@ -83,7 +83,13 @@ export function matchRoute(routes, path) {
     });
     const match = new RegExp(`^${source}/?$`).exec(path);
     if (match) {
-      const values = Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(match[index + 1])]));
+      let values;
+      try {
+        values = Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(match[index + 1])]));
+      } catch {
+        // A malformed percent-escape names nothing: the not-found page shows.
+        return null;
+      }
       return render(values);
     }
   }

@@ -12,6 +12,15 @@ export function readSession() {
   }
 }
 
+/** Turns a token payload of the API into the stored session. */
+export function sessionFromPayload(payload) {
+  return {
+    accessToken: payload.accessToken,
+    refreshToken: payload.refreshToken ?? null,
+    accessExpiresAt: payload.expiresIn ? Date.now() + payload.expiresIn * 1000 : null,
+  };
+}
+
 /** Stores a session: `{ accessToken, refreshToken, accessExpiresAt }` (ms since epoch) or null. */
 export function writeSession(session) {
   if (session) window.localStorage.setItem(STORAGE_KEY, JSON.stringify(session));
