@@ -51,6 +51,13 @@ def test_create_project_makes_owner(client, alice):
     assert body["link"] == "https://github.com/kubernetes"
 
 
+def test_project_name_rejects_format_characters(client, alice):
+    response = client.post("/v1/projects", json={"name": "abc\u202edef"}, headers=alice.headers)
+    assert response.status_code == 400
+    assert "format characters" in response.json()["error"]["message"]
+    assert stored_projects() == 0
+
+
 def test_project_name_unique_ignoring_case(client, alice, bob):
     create(client, alice, "Linux")
     response = client.post("/v1/projects", json={"name": "linux"}, headers=bob.headers)

@@ -6,6 +6,7 @@ them; the owner (the creator) alone renames or deletes a project.
 
 import logging
 import re
+import unicodedata
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -56,6 +57,13 @@ def _clean_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
         raise InvalidParameter("name must not be blank", details={"parameter": "name"})
+    # Format characters such as a right-to-left override can make a name
+    # read as another project's.
+    if any(unicodedata.category(char).startswith("C") for char in name):
+        raise InvalidParameter(
+            "name must not contain control or format characters",
+            details={"parameter": "name"},
+        )
     return name
 
 

@@ -6,11 +6,28 @@ function isHexColor(value) {
   return typeof value === "string" && /^[0-9a-fA-F]{6}$/.test(value);
 }
 
-/** Dark text on light label colours and white text on dark ones, as GitHub does. */
+const DARK_TEXT = "#1f2328";
+const LIGHT_TEXT = "#ffffff";
+
+/** Relative luminance of an sRGB colour, as WCAG 2 defines it. */
+function luminance(hex) {
+  const [red, green, blue] = [0, 2, 4].map((start) => {
+    const channel = Number.parseInt(hex.slice(start, start + 2), 16) / 255;
+    return channel <= 0.04045 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * red + 0.7152 * green + 0.0722 * blue;
+}
+
+function contrast(first, second) {
+  const [light, dark] = [luminance(first), luminance(second)].sort((a, b) => b - a);
+  return (light + 0.05) / (dark + 0.05);
+}
+
+/** Dark or white text, whichever is easier to read on the label's colour. */
 function textColorFor(hex) {
-  const [red, green, blue] = [0, 2, 4].map((start) => Number.parseInt(hex.slice(start, start + 2), 16));
-  const luminance = (0.299 * red + 0.587 * green + 0.114 * blue) / 255;
-  return luminance > 0.6 ? "#1f2328" : "#ffffff";
+  const dark = contrast(hex, DARK_TEXT.slice(1));
+  const light = contrast(hex, LIGHT_TEXT.slice(1));
+  return dark >= light ? DARK_TEXT : LIGHT_TEXT;
 }
 
 /** One issue label in its repository's colour. */

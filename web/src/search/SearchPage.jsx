@@ -64,9 +64,11 @@ function SortSelect({ value, onChange }) {
   );
 }
 
-function ResultCount({ loading, result, state }) {
+function ResultCount({ loading, failed, result, state }) {
   let text = "Searching…";
-  if (!loading && result) {
+  if (failed && !loading) {
+    text = "No results";
+  } else if (!loading && result) {
     text = `${plural(result.totalCount, "issue")} found`;
     if (state.q) text += ` for “${state.q}”`;
   }
@@ -149,7 +151,7 @@ export function SearchPage() {
         />
         <section className="search-page__results" aria-label="Search results">
           <div className="results-toolbar">
-            <ResultCount loading={searching} result={result} state={state} />
+            <ResultCount loading={searching} failed={Boolean(error)} result={result} state={state} />
             <SortSelect value={state.sort} onChange={(sort) => go({ ...state, sort, pages: 1 })} />
           </div>
           <SaveSearchForm key={searchUrl({ ...state, pages: 1 })} state={state} />
