@@ -370,3 +370,69 @@ def alert_rows(saved_search_id: int) -> tuple[int, list[str]]:
             ).scalars()
         )
     return matches, statuses
+
+
+@dataclass
+class AlertRun:
+    """What an alert run held across an outage left behind."""
+
+    search_id: int
+    user_id: int
+    issue_ids: list[int]
+    match_error: BaseException | None
+    delivery_error: BaseException | None
+
+
+def alert_run_across_outage(
+    monkeypatch: pytest.MonkeyPatch, service: str, outage_seconds: float
+) -> AlertRun:
+    """Run two alert batches for one saved search while `service` is stopped.
+
+    The first batch's delivery is held in the middle of its attempt and the
+    second batch's matching before its first query; both are released during
+    the outage. Returns once every match is stored and every delivery sent.
+    """
+    from alerts import matching
+    from alerts.delivery import sender
+    from core.broker import broker
+    from tests.factories import make_issue, store_and_index
+    from tests.pipeline import running_worker
+
+    first_batch = [make_issue(n, title=f"First batch issue {n}") for n in range(1, 4)]
+    second_batch = [make_issue(n, title=f"Second batch issue {n}") for n in range(4, 8)]
+    second_ids = {f"github:{issue.external_id}" for issue in second_batch}
+    match_gate = Gate(
+        matching.match_batch,
+        when=lambda session, doc_ids: bool(second_ids & set(doc_ids)),
+    )
+    delivery_gate = Gate(sender._attempt)
+    monkeypatch.setattr(matching, "match_batch", match_gate)
+    monkeypatch.setattr(sender, "_attempt", delivery_gate)
+    with api_server() as client:
+        headers = register(client, "ada@example.org")
+        user_id = user_id_of(client, headers)
+        saved = client.post(
+            "/v1/saved-searches",
+            json={"name": "Python", "query": {"language": ["Python"]}},
+            headers=headers,
+        )
+        assert saved.status_code == 201, saved.text
+    search_id = saved.json()["id"]
+
+    with running_worker(threads=2):
+        issue_ids = store_and_index(first_batch)
+        delivery_gate.wait_reached()
+        issue_ids += store_and_index(second_batch)
+        match_gate.wait_reached()
+        with service_outage(service):
+            match_error = match_gate.release_and_wait()
+            delivery_error = delivery_gate.release_and_wait()
+            time.sleep(outage_seconds)
+        wait_until(
+            lambda: alert_rows(search_id)[0] == len(issue_ids)
+            and alert_rows(search_id)[1] == ["sent", "sent"],
+            timeout=120,
+            what="every match to be stored and every delivery sent",
+        )
+        broker.join("alerts", timeout=60_000)
+    return AlertRun(search_id, user_id, issue_ids, match_error, delivery_error)

@@ -8,14 +8,12 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 import alerts.tasks  # noqa: F401  (declares the alert actors before the worker starts)
-from alerts import matching
-from alerts.delivery import sender
-from core.broker import broker
 from fakes.github.server_thread import run_fake_github
 from indexer import refresh
 from indexer.routes import start_refresh
 from tests.factories import make_issue, store_and_index
 from tests.faults_support import (
+    alert_run_across_outage,
     Gate,
     RequestLoad,
     after_pages,
@@ -31,7 +29,6 @@ from tests.faults_support import (
     service_outage,
     settings_env,  # noqa: F401  (fixture)
     stored_issue_count,
-    user_id_of,
     wait_until,
 )
 from tests.pipeline import (
@@ -159,50 +156,12 @@ def test_api_during_postgres_outage():
 
 @pytest.mark.usefixtures("quick_alert_retries")
 def test_alerts_delivered_once_after_postgres_outage(monkeypatch):
-    first_batch = [make_issue(n, title=f"First batch issue {n}") for n in range(1, 4)]
-    second_batch = [make_issue(n, title=f"Second batch issue {n}") for n in range(4, 8)]
-    second_ids = {f"github:{issue.external_id}" for issue in second_batch}
-    match_gate = Gate(
-        matching.match_batch,
-        when=lambda session, doc_ids: bool(second_ids & set(doc_ids)),
-    )
-    delivery_gate = Gate(sender._attempt)
-    monkeypatch.setattr(matching, "match_batch", match_gate)
-    monkeypatch.setattr(sender, "_attempt", delivery_gate)
-    with api_server() as client:
-        headers = register(client, "ada@example.org")
-        user_id = user_id_of(client, headers)
-        saved = client.post(
-            "/v1/saved-searches",
-            json={"name": "Python", "query": {"language": ["Python"]}},
-            headers=headers,
-        )
-        assert saved.status_code == 201, saved.text
-    search_id = saved.json()["id"]
+    run = alert_run_across_outage(monkeypatch, SERVICE, OUTAGE_SECONDS)
 
-    with running_worker(threads=2):
-        # The first batch's delivery is held in the middle of its attempt,
-        # then the second batch's matching is held before its first query.
-        issue_ids = store_and_index(first_batch)
-        delivery_gate.wait_reached()
-        issue_ids += store_and_index(second_batch)
-        match_gate.wait_reached()
-        with service_outage(SERVICE):
-            match_error = match_gate.release_and_wait()
-            delivery_error = delivery_gate.release_and_wait()
-            time.sleep(OUTAGE_SECONDS)
-        wait_until(
-            lambda: alert_rows(search_id)[0] == len(issue_ids)
-            and all(status == "sent" for status in alert_rows(search_id)[1]),
-            timeout=120,
-            what="every match to be stored and every delivery sent",
-        )
-        broker.join("alerts", timeout=60_000)
-
-    assert isinstance(match_error, OperationalError)
-    assert isinstance(delivery_error, OperationalError)
-    counts = announced_issue_counts(user_id)
-    assert sorted(counts) == sorted(issue_ids)
+    assert isinstance(run.match_error, OperationalError)
+    assert isinstance(run.delivery_error, OperationalError)
+    counts = announced_issue_counts(run.user_id)
+    assert sorted(counts) == sorted(run.issue_ids)
     assert set(counts.values()) == {1}
-    _, statuses = alert_rows(search_id)
+    _, statuses = alert_rows(run.search_id)
     assert statuses == ["sent", "sent"]
