@@ -37,6 +37,7 @@ function SignedInTrackControl({ issueId, bookmarkId, bookmarked, status, title }
 
   async function choose(next) {
     setLocalError("");
+    tracking.clearError();
     if (next === "completed") {
       setCompleting(true);
       return;
@@ -90,7 +91,10 @@ function SignedInTrackControl({ issueId, bookmarkId, bookmarked, status, title }
           busy={tracking.busy}
           error={tracking.error}
           onConfirm={complete}
-          onCancel={() => setCompleting(false)}
+          onCancel={() => {
+            tracking.clearError();
+            setCompleting(false);
+          }}
         />
       )}
     </div>

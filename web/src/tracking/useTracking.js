@@ -56,6 +56,11 @@ export function useTracking(issueId, bookmarkId) {
   return {
     busy: createState.loading || changeState.loading,
     error: describeError(createState.error || changeState.error),
+    /** Forgets the last failure, so an old error does not show next to a new attempt. */
+    clearError: () => {
+      createState.reset();
+      changeState.reset();
+    },
     addBookmark: async () => {
       const result = await create({ variables: { input: { issueId, status: toApiStatus("to_do") } } });
       setCreatedId(result.data?.createBookmark?.id ?? null);
