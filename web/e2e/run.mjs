@@ -253,6 +253,10 @@ async function run() {
     await page.waitForURL(/\/issues\//);
     const heading = (await page.locator("#issue-title").textContent()).trim();
     if (heading !== issueTitle) throw new Error(`the issue page shows "${heading}", expected "${issueTitle}"`);
+    // Screen readers learn of the new page from its title and the moved focus.
+    const { title, focused } = await page.evaluate(() => ({ title: document.title, focused: document.activeElement?.id }));
+    if (!title.startsWith("Issue")) throw new Error(`the issue page's title is "${title}"`);
+    if (focused !== "main") throw new Error(`focus stayed on "${focused}" after opening the issue`);
   });
   const issueUrl = page.url();
 

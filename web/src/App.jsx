@@ -1,4 +1,4 @@
-import React from "react";
+import React, { useEffect, useRef } from "react";
 import { useQuery } from "@apollo/client";
 
 import { useAuth } from "./auth.jsx";
@@ -131,9 +131,41 @@ function SiteHeader({ path }) {
   );
 }
 
+// Page titles by the first part of the path, so each page has its own title
+// in tabs, history and screen-reader announcements.
+const PAGE_TITLES = {
+  "": "Search",
+  issues: "Issue",
+  "my-work": "My work",
+  dashboard: "Dashboard",
+  projects: "Projects",
+  "saved-searches": "Saved searches",
+  notifications: "Notifications",
+  analytics: "Analytics",
+  login: "Log in",
+  signup: "Sign up",
+  auth: "Signing in",
+};
+
+/** Sets the page title and, after a navigation inside the app, moves focus to
+ * the new page, as a full page load would for screen-reader users. */
+function usePageChange(path) {
+  const first = useRef(true);
+  useEffect(() => {
+    const title = PAGE_TITLES[path.split("/")[1] ?? ""] ?? "Page not found";
+    document.title = `${title} · OSS Odyssey`;
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    document.getElementById("main")?.focus({ preventScroll: true });
+  }, [path]);
+}
+
 export function App() {
   const { path } = useLocation();
   const page = matchRoute(ROUTES, path) ?? <NotFoundPage />;
+  usePageChange(path);
   return (
     <>
       <a className="skip-link" href="#main">
