@@ -100,7 +100,7 @@ def enqueue(actor_name: str, *args: object, queue_name: str = "default") -> str:
 
 
 def final_error(message_data: dict) -> str:
-    """The error of a message's last attempt, for an `on_retry_exhausted` actor.
+    """Return the error of a message's last attempt, for an `on_retry_exhausted` actor.
 
     Dramatiq 2 calls an actor's `on_failure` after every failed attempt, even
     one it will retry, so give-up handlers hang off `on_retry_exhausted`

@@ -47,7 +47,7 @@ async function refreshSession(stale) {
   return navigator.locks ? navigator.locks.request(REFRESH_LOCK, run) : run();
 }
 
-/** The access token to send; refreshed first when it expires soon or `force` is set. */
+/** Returns the access token to send, refreshing it first when it expires soon or `force` is set. */
 async function currentAccessToken(force = false) {
   const session = readSession();
   if (!session) return null;
@@ -94,10 +94,11 @@ async function rejectedToken(response) {
 
 /**
  * fetch for Apollo's HttpLink that sends the caller's access token. When the
- * API rejects the token (expired, or the session ended elsewhere), it
- * refreshes the session once and repeats the request, without a token if the
- * session is over, so public data still loads and signed-in pages ask the
- * user to log in again. A rejected request did nothing, so repeating it is safe.
+ * API rejects the token because it expired or the session ended elsewhere,
+ * it refreshes the session once and repeats the request. If the session is
+ * over, the repeat goes without a token: public data still loads, and
+ * signed-in pages ask the user to log in again. A rejected request did
+ * nothing, so repeating it is safe.
  */
 async function fetchWithSession(url, options) {
   const operation = operationName(options);
