@@ -13,6 +13,6 @@ import httpx
 
 @functools.cache
 def client_tls_context() -> ssl.SSLContext:
-    """The verifying context httpx would build: SSL_CERT_FILE or SSL_CERT_DIR
-    when set, else the certifi bundle."""
+    """Return the verifying context httpx would build: SSL_CERT_FILE or
+    SSL_CERT_DIR when set, else the certifi bundle."""
     return httpx.create_ssl_context()

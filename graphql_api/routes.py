@@ -38,8 +38,8 @@ class _Router(GraphQLRouter[GraphQLContext, None]):
         try:
             return await super().run(request, context=context, root_value=root_value)
         except ClientDisconnect:
-            # The client went away before sending its whole request; nobody
-            # is left to answer.
+            # The client closed the connection before sending its whole
+            # request, so no one receives the response.
             logger.info("GraphQL client disconnected before its request was read")
             return Response(status_code=400)
         except TransportError as error:

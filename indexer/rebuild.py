@@ -3,10 +3,10 @@
 The new index is loaded with replicas and refresh off, its settings restored,
 and then the alias moves to it in one atomic update, but only when the new
 index contains exactly as many documents as were loaded into it. A half-built
-index is deleted when the rebuild fails. The rebuild holds the index alone
-(`indexer.write_lock`), so regular index writes wait (their jobs retry until
-it is done) instead of landing in the old index after it was copied; the
-retried writes then go to the new index through the alias.
+index is deleted when the rebuild fails. The rebuild has the index to itself
+(`indexer.write_lock`), so regular index writes wait, their jobs retrying
+until it is done, instead of landing in the old index after it was copied.
+The retried writes then go to the new index through the alias.
 """
 
 import logging

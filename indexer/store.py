@@ -26,7 +26,7 @@ LABEL_KEYS = ("repository_id", "name")
 
 
 def repository_row(repo: FetchedRepository, fetched_at: datetime) -> dict:
-    """The `repository` table row of a fetched repository."""
+    """Build the `repository` table row of a fetched repository."""
     return {
         "source": repo.source,
         "external_id": repo.external_id,
@@ -98,7 +98,7 @@ def upsert_labels(
 
 
 def issue_row(issue: FetchedIssue, repository_id: int, job_id: str | None) -> dict:
-    """The `issue` table row of a fetched issue, with its label facets."""
+    """Build the `issue` table row of a fetched issue, with its label facets."""
     facets = classify_labels(label.name for label in issue.labels)
     now = datetime.now(timezone.utc)
     return {

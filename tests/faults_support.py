@@ -388,8 +388,8 @@ def alert_run_across_outage(
 ) -> AlertRun:
     """Run two alert batches for one saved search while `service` is stopped.
 
-    The first batch's delivery is held in the middle of its attempt and the
-    second batch's matching before its first query; both are released during
+    The first batch's delivery is held in the middle of its attempt, and the
+    second batch's matching before its first query. Both are released during
     the outage. Returns once every match is stored and every delivery sent.
     """
     from alerts import matching

@@ -56,7 +56,7 @@ def test_rebuild_refuses_while_writes_do_not_finish():
             assert active_writers() == 2
 
 
-def test_a_second_rebuild_is_refused():
+def test_rebuild_rejected_while_another_runs():
     with exclusive_rebuild(timeout=30, drain_wait=1):
         with pytest.raises(RebuildRunning, match="another rebuild"):
             rebuild_index()

@@ -143,7 +143,7 @@ def test_refresh_survives_server_errors_and_secondary_limits(records_file, monke
     assert outcomes["total"] >= 4 + 3
 
 
-def test_a_page_that_fails_once_is_retried_not_given_up(records_file, monkeypatch):
+def test_page_failing_once_is_retried(records_file, monkeypatch):
     from indexer import refresh
 
     real_fetch_page = refresh.fetch_page

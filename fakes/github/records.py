@@ -37,7 +37,7 @@ FALLBACK_CREATED_AT = datetime(2008, 4, 10, tzinfo=UTC)
 # GitHub makes at most this many search results reachable by paging.
 SEARCH_RESULT_LIMIT = 1000
 # A refresh pages through many search windows at once, one per worker thread,
-# and plans with count queries; with fewer entries the pages evict each other.
+# and plans with count queries. With fewer entries the pages evict each other.
 SEARCH_CACHE_SIZE = 256
 
 RecordKey = tuple[str, int]

@@ -108,8 +108,9 @@ def iter_windows(
 
 
 def cut_window(start: date, end: date, count: int) -> list[tuple[date, date]]:
-    """Cut [start, end] into equal date ranges of about `WINDOW_TARGET` issues
-    each if the issues were spread evenly; at least two, at most one per day."""
+    """Cut [start, end] into equal date ranges that would hold about
+    `WINDOW_TARGET` issues each if the issues were spread evenly. There are at
+    least two ranges and at most one per day."""
     days = (end - start).days + 1
     pieces = min(days, max(2, math.ceil(count / WINDOW_TARGET)))
     bounds = [start + timedelta(days=days * index // pieces) for index in range(pieces + 1)]
