@@ -2,8 +2,10 @@
 distributions of a recorded JSONL file.
 
 Each generated record draws its label set, language and body length from a
-random recorded record, and gets invented text and repository names, so no
-recorded text is copied.
+random recorded beginner issue (one whose labels the indexer classifies as
+beginner-friendly), and gets invented text and repository names, so no
+recorded text is copied. Every generated record is thus one issue that a
+refresh finds and makes searchable.
 """
 
 import json
@@ -11,11 +13,24 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
+from indexer.normalize import classify_labels
+
 WORDS = (
     "add fix update docs test parser config error message option flag output "
     "install guide example command support handle check improve remove rename "
     "typo link page build script value default file path user input format"
 ).split()
+
+
+def generated_file(directory: Path, source: Path, count: int) -> Path:
+    """Return the file of `count` generated records in `directory`, writing it
+    first if an earlier run has not."""
+    target = directory / f"beginner-issues-{count}.jsonl"
+    if not target.exists():
+        partial = target.with_suffix(".partial")
+        generate(source, partial, count)
+        partial.rename(target)
+    return target
 
 
 def generate(source: Path, target: Path, count: int, seed: int = 1) -> Path:
@@ -31,7 +46,9 @@ def iter_records(source: Path, count: int, seed: int = 1) -> Iterator[dict]:
     """Yield `count` generated records modelled on the records of `source`."""
     rng = random.Random(seed)
     recorded = [json.loads(line) for line in source.read_text().splitlines() if line.strip()]
-    beginner = [r for r in recorded if r.get("labels")]
+    beginner = [
+        r for r in recorded if r.get("labels") and classify_labels(r["labels"]).beginner_friendly
+    ]
     repos = max(10, count // 20)
     for number in range(1, count + 1):
         model = rng.choice(beginner)

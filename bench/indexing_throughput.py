@@ -89,12 +89,9 @@ def main() -> None:
     args = parser.parse_args()
     data_path = demo_data_path()
     if args.generate:
-        from bench.generate_issues import generate
+        from bench.generate_issues import generated_file
 
-        target = get_settings().stack_dir / "bench" / f"generated-{args.generate}.jsonl"
-        if not target.exists():
-            generate(data_path, target, args.generate)
-        data_path = target
+        data_path = generated_file(get_settings().stack_dir / "bench", data_path, args.generate)
     result = run(data_path, args.workers, args.threads, args.timeout)
     print(f"data: {data_path}")
     for key, value in result.items():

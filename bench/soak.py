@@ -390,12 +390,9 @@ def main() -> None:
 
     data_path = demo_data_path()
     if args.generate:
-        from bench.generate_issues import generate
+        from bench.generate_issues import generated_file
 
-        target = get_settings().stack_dir / "bench" / f"generated-{args.generate}.jsonl"
-        if not target.exists():
-            generate(data_path, target, args.generate)
-        data_path = target
+        data_path = generated_file(get_settings().stack_dir / "bench", data_path, args.generate)
     loaded = load_issues(data_path, workers=2, threads=4, timeout=3600.0)
     print(
         f"data: {data_path}; refresh {loaded['status']}, {loaded['issues_searchable']} searchable issues"

@@ -15,9 +15,9 @@ from search_api.health import router as health_router
 from search_api.metrics import router as metrics_router
 from search_api.middleware import install_middleware
 from search_api.routes import router as search_router
+from search_api.web import install_web_ui
 from tracking.routes import router as tracking_router
 from webhooks.routes import router as webhooks_router
-from search_api.web import install_web_ui
 
 
 def create_app() -> FastAPI:

@@ -16,8 +16,8 @@ from indexer.models import Issue, IssueLabel, Label, Repository
 from indexer.search_index import alias_name
 from search_api import cache
 from search_api.cursor import Cursor, decode_cursor, encode_cursor
-from search_api.params import FACET_FIELDS, Personalization, SearchParams
-from search_api.query_builder import build_search_body
+from search_api.params import Personalization, SearchParams
+from search_api.query_builder import FACET_NAMES, build_search_body, facet_results
 from search_api.schemas import (
     Facet,
     FacetValue,
@@ -179,11 +179,12 @@ def _hit(hit: dict[str, Any]) -> IssueHit:
 
 def _facets(aggregations: dict[str, Any], params: SearchParams) -> list[Facet]:
     facets = []
-    for name in [*FACET_FIELDS, "freshness"]:
-        if name not in aggregations:
+    results = facet_results(aggregations)
+    for name in FACET_NAMES:
+        if name not in results:
             continue
         if name == "freshness":
-            buckets = aggregations[name]["values"]["buckets"]
+            buckets = results[name]["buckets"]
             chosen = {params.freshness.value} if params.freshness else set()
             values = [
                 FacetValue(value=key, count=bucket["doc_count"], selected=key in chosen)
@@ -193,7 +194,7 @@ def _facets(aggregations: dict[str, Any], params: SearchParams) -> list[Facet]:
             chosen = set(params.facets.get(name, ()))
             values = [
                 FacetValue(value=str(b["key"]), count=b["doc_count"], selected=str(b["key"]) in chosen)
-                for b in aggregations[name]["values"]["buckets"]
+                for b in results[name]["buckets"]
             ]
             listed = {value.value for value in values}
             # A selected value stays visible with a zero count, so it can be cleared.

@@ -716,3 +716,20 @@ def test_demo_data_file_serves(client: httpx.Client) -> None:
     for node in body["data"]["search"]["nodes"]:
         names = [label["name"].lower() for label in node["labels"]["nodes"]]
         assert "good first issue" in names
+
+
+def test_validated_documents_are_reused_and_invalid_ones_never_kept():
+    from fakes.github.app import FakeGitHub
+    from fakes.github.records import IssueStore
+    from fakes.github.schema import load_github_schema
+
+    fake = FakeGitHub(IssueStore([]), load_github_schema())
+    first, errors = fake.validated_document(COUNT_ISSUES)
+    again, _ = fake.validated_document(COUNT_ISSUES)
+    assert errors == [] and again is first
+
+    broken = "query { search(type: ISSUE, first: 1) { issueCount } }"
+    for _ in range(2):
+        document, errors = fake.validated_document(broken)
+        assert document is None
+        assert "query" in errors[0]["message"]

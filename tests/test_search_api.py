@@ -291,3 +291,20 @@ def test_cached_first_page_matches_a_fresh_one(client, catalog):
     assert first.headers["content-type"] == "application/json"
     assert second.content == first.content
     assert second.json() == fresh.model_dump(mode="json")
+
+
+def test_facets_sharing_their_filters_share_one_bucket():
+    from search_api.params import SearchParams
+    from search_api.query_builder import FACET_NAMES, facet_aggregations
+
+    unfiltered = facet_aggregations(SearchParams())
+    assert set(unfiltered) == set(FACET_NAMES)
+
+    both = facet_aggregations(
+        SearchParams(facets={"language": ("Python",), "label": ("docs",)})
+    )
+    assert set(both) == {"_unselected", "_without_language", "_without_label"}
+    assert set(both["_unselected"]["aggs"]) == set(FACET_NAMES) - {"language", "label"}
+    assert both["_without_language"]["filter"]["bool"]["filter"] == [
+        {"terms": {"labels": ["docs"]}}
+    ]

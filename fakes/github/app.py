@@ -10,7 +10,9 @@ methods on `get_fake_github(app)`.
 import asyncio
 import json
 import logging
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +50,8 @@ AUTH_DOCS_URL = (
 )
 # The user id in RATE_LIMITED messages, because the fake has a single user.
 FAKE_USER_ID = 1
+# Valid request documents kept after validation; past this many the oldest goes.
+VALIDATED_DOCUMENTS = 32
 SERVER_ERROR_BODY = (
     "<html><head><title>{status} {reason}</title></head><body>"
     "<h1>{status} {reason}</h1><p>The fake GitHub server failed on purpose.</p>"
@@ -96,6 +100,26 @@ class FakeGitHub:
         self.rate_limiter = rate_limiter or RateLimiter()
         self.faults = faults or FaultInjector()
         self.stats = RequestStats()
+        # Clients send the same few documents over and over; validating one
+        # against GitHub's schema costs about 15 ms.
+        self._validated: OrderedDict[str, DocumentNode] = OrderedDict()
+        self._validated_lock = threading.Lock()
+
+    def validated_document(
+        self, source: str
+    ) -> tuple[DocumentNode | None, list[dict[str, Any]]]:
+        """Parse and validate `source`, remembering the last valid documents."""
+        with self._validated_lock:
+            document = self._validated.get(source)
+        if document is not None:
+            return document, []
+        document, errors = parse_and_validate(self.schema, source)
+        if document is not None:
+            with self._validated_lock:
+                self._validated[source] = document
+                if len(self._validated) > VALIDATED_DOCUMENTS:
+                    self._validated.popitem(last=False)
+        return document, errors
 
     def reset(self) -> None:
         """Clear faults, counts and the rate-limit window, keeping the records."""
@@ -166,7 +190,7 @@ class FakeGitHub:
         if current.remaining <= 0:
             return self._rate_limited(current, operation)
 
-        document, errors = parse_and_validate(self.schema, payload["query"])
+        document, errors = self.validated_document(payload["query"])
         if document is None:
             return GraphQLReply(
                 200, {"errors": errors}, Outcome.GRAPHQL_ERROR, current, operation
