@@ -330,3 +330,12 @@ def test_search_over_100k_records_counts_exactly() -> None:
         1 for record in raw if record["state"] == "open" and record["language"] == "Python"
     )
     assert python.total_count == expected_python
+
+
+def test_created_window_sees_records_put_and_removed_after_a_search(store):
+    window = "is:issue created:2024-01-01..2024-01-31"
+    assert numbers(store, window) == [1, 2, 6]
+    store.put(make_record("octo/new", 50, created_at="2024-01-15"))
+    assert numbers(store, window) == [1, 2, 6, 50]
+    store.remove("octo/new", 50)
+    assert numbers(store, window) == [1, 2, 6]

@@ -369,13 +369,15 @@ QUALIFIER_BUILDERS: dict[str, Callable[[tuple[str, ...]], Matcher]] = {
 class IndexConstraint:
     """A condition that an index of the store resolves exactly.
 
-    `kind` is "label", "repo", "language", "state" or "type". A match must have
-    one of `values` (lower-cased label names, repositories or languages, or
-    "open"/"closed", or "issue"/"pr").
+    `kind` is "label", "repo", "language", "state", "type" or "created". A
+    match must have one of `values` (lower-cased label names, repositories or
+    languages, or "open"/"closed", or "issue"/"pr"), or for "created" a
+    creation time inside `window`.
     """
 
     kind: str
     values: frozenset[str]
+    window: DateRange | None = None
 
 
 @dataclass(slots=True)
@@ -452,6 +454,9 @@ def index_constraint(qualifier: Qualifier) -> IndexConstraint | None:
     values = frozenset(value.lower() for value in qualifier.values)
     if qualifier.name == "label":
         return IndexConstraint("label", values)
+    if qualifier.name == "created":
+        window = parse_date_range(",".join(qualifier.values))
+        return IndexConstraint("created", frozenset(), window)
     if qualifier.name in ("is", "state", "type") and len(values) == 1:
         return INDEXED_VALUES.get(next(iter(values)))
     return None
