@@ -141,9 +141,8 @@ def facet_aggregations(params: SearchParams) -> dict[str, Any]:
 
     Facets that share a set of filters share one `filter` bucket: every facet
     without a selection sits in the bucket of all selected filters, and a
-    facet counted under no filter at all sits at the top level. At a million
-    issues each filter bucket costs a pass over the matches, so one bucket per
-    facet took most of a search's time.
+    facet counted under no filter at all sits at the top level. Each filter
+    bucket costs a pass over the matching documents.
     """
     selected = selected_filters(params)
     groups: dict[str, tuple[list[dict[str, Any]], dict[str, Any]]] = {}

@@ -52,7 +52,7 @@ def test_compose_config_resolves_every_service(resolved):
     }
 
 
-def test_compose_config_interpolates_secrets_from_the_environment(resolved):
+def test_compose_config_interpolates_secrets(resolved):
     api = resolved["services"]["api"]["environment"]
     assert api["GITHUB_TOKEN"] == SECRETS["GITHUB_TOKEN"]
     assert SECRETS["POSTGRES_PASSWORD"] in api["DATABASE_URL"]

@@ -1,6 +1,7 @@
 """Static checks of the deployment files. No Docker engine or Kubernetes
 cluster runs here, so the compose file and manifests are parsed and checked
-instead of started; the nginx config runs in tests/test_nginx_gateway.py."""
+instead of started. `docker compose config` runs in tests/test_compose_config.py
+and the nginx config in tests/test_nginx_gateway.py."""
 
 import json
 import re

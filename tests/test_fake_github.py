@@ -718,7 +718,7 @@ def test_demo_data_file_serves(client: httpx.Client) -> None:
         assert "good first issue" in names
 
 
-def test_validated_documents_are_reused_and_invalid_ones_never_kept():
+def test_document_cache_keeps_only_valid_documents():
     from fakes.github.app import FakeGitHub
     from fakes.github.records import IssueStore
     from fakes.github.schema import load_github_schema
@@ -726,7 +726,8 @@ def test_validated_documents_are_reused_and_invalid_ones_never_kept():
     fake = FakeGitHub(IssueStore([]), load_github_schema())
     first, errors = fake.validated_document(COUNT_ISSUES)
     again, _ = fake.validated_document(COUNT_ISSUES)
-    assert errors == [] and again is first
+    assert errors == []
+    assert again is first
 
     broken = "query { search(type: ISSUE, first: 1) { issueCount } }"
     for _ in range(2):

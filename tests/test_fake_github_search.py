@@ -332,7 +332,7 @@ def test_search_over_100k_records_counts_exactly() -> None:
     assert python.total_count == expected_python
 
 
-def test_created_window_sees_records_put_and_removed_after_a_search(store):
+def test_created_window_follows_store_changes(store):
     window = "is:issue created:2024-01-01..2024-01-31"
     assert numbers(store, window) == [1, 2, 6]
     store.put(make_record("octo/new", 50, created_at="2024-01-15"))

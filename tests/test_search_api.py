@@ -293,7 +293,7 @@ def test_cached_first_page_matches_a_fresh_one(client, catalog):
     assert second.json() == fresh.model_dump(mode="json")
 
 
-def test_facets_sharing_their_filters_share_one_bucket():
+def test_facets_with_same_filters_share_bucket():
     from search_api.params import SearchParams
     from search_api.query_builder import FACET_NAMES, facet_aggregations
 

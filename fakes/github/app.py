@@ -50,7 +50,7 @@ AUTH_DOCS_URL = (
 )
 # The user id in RATE_LIMITED messages, because the fake has a single user.
 FAKE_USER_ID = 1
-# Valid request documents kept after validation; past this many the oldest goes.
+# Number of validated request documents kept. Past it, the oldest is dropped.
 VALIDATED_DOCUMENTS = 32
 SERVER_ERROR_BODY = (
     "<html><head><title>{status} {reason}</title></head><body>"

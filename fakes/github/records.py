@@ -639,38 +639,47 @@ class IssueStore:
             return result
 
     def _candidate_slots(self, compiled: CompiledQuery) -> Collection[int]:
-        """Intersect the index sets of all constraints, smallest first."""
-        candidate_sets = [
-            self._constraint_slots(constraint) for constraint in compiled.constraints
-        ]
-        if not candidate_sets:
+        """Intersect the index sets of all constraints, smallest first.
+
+        A constraint with several values (labels, repositories) matches the
+        union of their sets. Only the smallest constraint's union is built;
+        the others are checked by membership, since a union of the big label
+        sets of a million records costs more than the rest of the search.
+        """
+        parts = [self._constraint_parts(constraint) for constraint in compiled.constraints]
+        if not parts:
             return set(self._slot_of.values())
-        candidate_sets.sort(key=len)
-        slots = candidate_sets[0]
-        for other in candidate_sets[1:]:
+        parts.sort(key=lambda sets: sum(len(one) for one in sets))
+        first = parts[0]
+        slots: set[int] = first[0] if len(first) == 1 else set().union(*first)
+        for sets in parts[1:]:
             if not slots:
                 break
-            slots = slots & other
+            if len(sets) == 1:
+                slots = slots & sets[0]
+            else:
+                slots = {slot for slot in slots if any(slot in one for one in sets)}
         return slots
 
-    def _constraint_slots(self, constraint: IndexConstraint) -> set[int]:
+    def _constraint_parts(self, constraint: IndexConstraint) -> list[set[int]]:
+        """The index sets whose union is the slots matching `constraint`."""
         if constraint.kind == "label":
-            return self._union(self._by_label, constraint.values)
+            return self._named_sets(self._by_label, constraint.values)
         if constraint.kind == "state":
-            return self._union(self._by_state, constraint.values)
+            return self._named_sets(self._by_state, constraint.values)
         if constraint.kind == "type":
-            return self._union(self._by_type, constraint.values)
+            return self._named_sets(self._by_type, constraint.values)
         if constraint.kind == "repo":
-            return self._repo_slots(constraint.values)
+            return self._repo_sets(constraint.values)
         if constraint.kind == "created" and constraint.window is not None:
-            return self._created_within(constraint.window)
+            return [self._created_within(constraint.window)]
         if constraint.kind == "language":
             repos = [
                 name
                 for name, info in self._repos.items()
                 if (info.language or "").lower() in constraint.values
             ]
-            return self._repo_slots(repos)
+            return self._repo_sets(repos)
         raise ValueError(f"unknown index constraint {constraint.kind!r}")
 
     def _created_within(self, window: DateRange) -> set[int]:
@@ -687,17 +696,12 @@ class IssueStore:
         return set(slots[low:high])
 
     @staticmethod
-    def _union(index: Mapping[str, set[int]], names: Iterable[str]) -> set[int]:
-        """Return the union of the named sets, which callers must not mutate."""
-        sets = [index[name] for name in names if name in index]
-        if len(sets) == 1:
-            return sets[0]
-        return set().union(*sets)
+    def _named_sets(index: Mapping[str, set[int]], names: Iterable[str]) -> list[set[int]]:
+        """The sets of `names` in `index`, which callers must not mutate."""
+        return [index[name] for name in names if name in index]
 
-    def _repo_slots(self, repos: Iterable[str]) -> set[int]:
-        return self._union(
-            {name: info.slots for name, info in self._repos.items()}, repos
-        )
+    def _repo_sets(self, repos: Iterable[str]) -> list[set[int]]:
+        return [self._repos[name].slots for name in repos if name in self._repos]
 
     def _ordered(self, slots: Collection[int], sort: Sort) -> list[int]:
         """Order slots by `sort`, filtering the cached full order for large sets."""
