@@ -1,10 +1,11 @@
 """Generate issue records with the label, language and text-length
 distributions of a recorded JSONL file.
 
-Each generated record draws its label set, language and body length from a
-random recorded beginner issue (one whose labels the indexer classifies as
+Each generated record draws its label set and body length from a random
+recorded beginner issue (one whose labels the indexer classifies as
 beginner-friendly), and gets invented text and repository names, so no
-recorded text is copied. Every generated record is thus one issue that a
+recorded text is copied. Each repository takes the language of the issue
+drawn for its first record. Every generated record is thus one issue that a
 refresh finds and makes searchable.
 """
 
@@ -14,6 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from indexer.normalize import classify_labels
+
+# Generated records are spread evenly over count / ISSUES_PER_REPOSITORY
+# repositories (at least 10).
+ISSUES_PER_REPOSITORY = 20
 
 WORDS = (
     "add fix update docs test parser config error message option flag output "
@@ -49,10 +54,14 @@ def iter_records(source: Path, count: int, seed: int = 1) -> Iterator[dict]:
     beginner = [
         r for r in recorded if r.get("labels") and classify_labels(r["labels"]).beginner_friendly
     ]
-    repos = max(10, count // 20)
+    repos = max(10, count // ISSUES_PER_REPOSITORY)
+    languages: dict[int, str | None] = {}
     for number in range(1, count + 1):
         model = rng.choice(beginner)
-        repo = f"gen-org-{number % 97}/gen-repo-{number % repos}"
+        repo_number = number % repos
+        repo = f"gen-org-{repo_number % 97}/gen-repo-{repo_number}"
+        # A repository has one language, so its first record sets it.
+        language = languages.setdefault(repo_number, model.get("language"))
         body_words = max(0, len(model.get("body") or "") // 6)
         yield {
             "source": "github",
@@ -62,7 +71,7 @@ def iter_records(source: Path, count: int, seed: int = 1) -> Iterator[dict]:
             "title": " ".join(rng.choices(WORDS, k=rng.randint(3, 10))).capitalize(),
             "state": "open",
             "labels": model["labels"],
-            "language": model.get("language"),
+            "language": language,
             "created_at": f"20{rng.randint(15, 26)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
             "body": " ".join(rng.choices(WORDS, k=min(body_words, 2000))),
             "comments": rng.randint(0, 20),
