@@ -1,7 +1,7 @@
 """Latency of faceted searches through the HTTP API at several client counts.
 
 Usage: python -m bench.search_latency [--searches N] [--api-workers W]
-       [--clients 1 8 32]
+       [--clients 1 8 32] [--port P]
 
 Run after bench.indexing_throughput, which loads the benchmark index. Starts
 the API with W uvicorn workers on 127.0.0.1, first with the Redis cache off
@@ -29,7 +29,7 @@ from bench.memory import PeakMemory  # noqa: E402
 from cli import processes  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 
-API_PORT = 58100
+DEFAULT_API_PORT = 58100
 WORDS = ["docs", "typo", "test", "error", "add", "fix", "readme", "parser", "support", "update"]
 SORTS = ["relevance", "newest", "updated"]
 
@@ -120,13 +120,13 @@ def run_mode(cached: bool, args: argparse.Namespace) -> None:
     env = {**CHILD_ENV, "SEARCH_CACHE_TTL": "600" if cached else "0"}
     env.update({"RATE_LIMIT_ANONYMOUS_PER_MINUTE": "0", "RATE_LIMIT_USER_PER_MINUTE": "0"})
     api = processes.spawn(
-        ["-m", "cli.main", "serve", "--port", str(API_PORT), "--workers", str(args.api_workers)],
+        ["-m", "cli.main", "serve", "--port", str(args.port), "--workers", str(args.api_workers)],
         get_settings().stack_dir / "logs" / "bench-api.log",
         env,
     )
-    base_url = f"http://127.0.0.1:{API_PORT}"
+    base_url = f"http://127.0.0.1:{args.port}"
     try:
-        processes.wait_for_port(API_PORT, 60, "the API")
+        processes.wait_for_port(args.port, 60, "the API")
         total, facets = discover_facets(base_url)
         queries = build_queries(facets, args.searches)
         label = "cached" if cached else "uncached"
@@ -149,6 +149,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--searches", type=int, default=400, help="distinct searches per pass")
     parser.add_argument("--api-workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_API_PORT, help="port of the API it starts on 127.0.0.1"
+    )
     parser.add_argument(
         "--clients", type=int, nargs="+", default=[1, 8, 32], help="concurrent clients"
     )
