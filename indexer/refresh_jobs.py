@@ -208,6 +208,16 @@ def has_failed_pages(session: Session, job_id: str) -> bool:
     return failed is not None
 
 
+def has_stored_pages(session: Session, job_id: str) -> bool:
+    """Whether any page of the job has stored its issues."""
+    stored = session.execute(
+        select(RefreshPage.id).where(
+            RefreshPage.job_id == job_id, RefreshPage.status.in_(("stored", "done"))
+        )
+    ).first()
+    return stored is not None
+
+
 def finish_partially(job_id: str, source: str) -> None:
     """Close a job some of whose pages failed. Issues on those pages were not
     seen, so their absence proves nothing and nothing is reconciled."""

@@ -45,11 +45,14 @@ def retry_index_write(retries: int, exception: Exception) -> bool:
 
 
 def _record_failure(job_id: str, error: str) -> None:
+    """Close a job whose planning failed: `partial` when some of its pages
+    were already stored (they stay stored and searchable), else `failed`."""
     with session_scope() as session:
-        refresh_jobs.set_status(session, job_id, "failed", error=error[:500])
+        status = "partial" if refresh_jobs.has_stored_pages(session, job_id) else "failed"
+        refresh_jobs.set_status(session, job_id, status, error=error[:500])
         job = session.get(RefreshJob, job_id)
         if job is not None:
-            source_state.record_unsuccessful(session, job.source, "failed", error)
+            source_state.record_unsuccessful(session, job.source, status, error)
 
 
 @dramatiq.actor(max_retries=3, time_limit=600_000, on_retry_exhausted="plan_failed")

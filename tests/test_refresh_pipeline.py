@@ -173,3 +173,26 @@ def test_refresh_with_rejected_token_fails_clearly(records_file):
             progress = run_refresh()
     assert progress.status == "failed"
     assert "GITHUB_TOKEN" in (progress.error or "")
+
+
+@pytest.mark.parametrize(("stored", "expected"), [(False, "failed"), (True, "partial")])
+def test_planning_failure_keeps_stored_pages_partial(stored, expected):
+    from indexer import refresh_jobs
+    from indexer.models import RefreshJob
+    from indexer.sync_models import SourceState
+    from indexer.tasks import _record_failure
+
+    with session_scope() as session:
+        job, _ = refresh_jobs.create_job(session, "github")
+        job_id = job.id
+        refresh_jobs.add_pages(session, job_id, ["label:easy", "label:docs"])
+        if stored:
+            page_id = refresh_jobs.pending_page_ids(session, job_id)[0]
+            refresh_jobs.mark_page(session, page_id, "done", issue_count=100)
+    _record_failure(job_id, "GitHub rate limit: the budget resets in 3293 s")
+    with session_scope() as session:
+        job = session.get(RefreshJob, job_id)
+        state = session.get(SourceState, "github")
+        assert job.status == expected
+        assert "rate limit" in job.error
+        assert state.last_status == expected
