@@ -14,21 +14,13 @@ benchmarks, and Redis database 2 only for the index generation counter.
 """
 
 import argparse
-import os
 import random
 import time
 from datetime import datetime, timedelta, timezone
 
-_POSTGRES_PORT = os.environ.get("ODYSSEY_POSTGRES_PORT", "55432")
-os.environ.setdefault(
-    "DATABASE_URL",
-    f"postgresql+psycopg://odyssey@127.0.0.1:{_POSTGRES_PORT}/odyssey_bench_alerts",
-)
-os.environ.setdefault("ODYSSEY_INDEX_PREFIX", "odyssey-bench-alerts")
+from bench.environment import reset_bench_state, use_bench_environment
 
-from bench.environment import reset_bench_state, use_bench_environment  # noqa: E402
-
-use_bench_environment()
+use_bench_environment(database="odyssey_bench_alerts", index_prefix="odyssey-bench-alerts")
 
 from sqlalchemy import func, insert  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402

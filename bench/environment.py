@@ -6,22 +6,35 @@ read nor disturb demo or test data.
 """
 
 import os
-
-_POSTGRES_PORT = os.environ.get("ODYSSEY_POSTGRES_PORT", "55432")
-_REDIS_PORT = os.environ.get("ODYSSEY_REDIS_PORT", "56379")
-BENCH_ENV = {
-    "DATABASE_URL": f"postgresql+psycopg://odyssey@127.0.0.1:{_POSTGRES_PORT}/odyssey_bench",
-    "REDIS_URL": f"redis://127.0.0.1:{_REDIS_PORT}/2",
-    "ODYSSEY_INDEX_PREFIX": "odyssey-bench",
-    "LOG_LEVEL": "WARNING",
-}
+from typing import Any
 
 
-def use_bench_environment() -> dict[str, str]:
-    """Set the benchmark settings for this process and return them for children."""
-    for key, value in BENCH_ENV.items():
-        os.environ.setdefault(key, value)
-    return {key: os.environ[key] for key in BENCH_ENV}
+def bench_environment(
+    database: str = "odyssey_bench", redis_db: int = 2, index_prefix: str = "odyssey-bench"
+) -> dict[str, str]:
+    """Return the settings of a benchmark's own database, Redis database and
+    index prefix on the local stack's ports."""
+    postgres_port = os.environ.get("ODYSSEY_POSTGRES_PORT", "55432")
+    redis_port = os.environ.get("ODYSSEY_REDIS_PORT", "56379")
+    return {
+        "DATABASE_URL": f"postgresql+psycopg://odyssey@127.0.0.1:{postgres_port}/{database}",
+        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/{redis_db}",
+        "ODYSSEY_INDEX_PREFIX": index_prefix,
+    }
+
+
+def use_bench_environment(**names: Any) -> dict[str, str]:
+    """Set a benchmark's settings for this process and return them for children.
+
+    The database, Redis database and index prefix replace any exported
+    DATABASE_URL, REDIS_URL or ODYSSEY_INDEX_PREFIX, because benchmarks empty
+    them first. `names` go to bench_environment. LOG_LEVEL defaults to
+    WARNING and may be exported.
+    """
+    os.environ.update(bench_environment(**names))
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    keys = ("DATABASE_URL", "REDIS_URL", "ODYSSEY_INDEX_PREFIX", "LOG_LEVEL")
+    return {key: os.environ[key] for key in keys}
 
 
 def reset_bench_state() -> None:

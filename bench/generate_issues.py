@@ -12,6 +12,7 @@ refresh finds and makes searchable.
 import json
 import random
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 from indexer.normalize import classify_labels
@@ -19,6 +20,14 @@ from indexer.normalize import classify_labels
 # Generated records are spread evenly over count / ISSUES_PER_REPOSITORY
 # repositories (at least 10).
 ISSUES_PER_REPOSITORY = 20
+# Creation days are drawn from this range. It is fixed, so that a seed gives
+# the same file on any day, and it ends before the first run: the refresh
+# never finds an issue created after the day it runs.
+FIRST_DAY = date(2015, 1, 1)
+LAST_DAY = date(2026, 11, 30)
+# Part of the generated file's name. Change it with the records' contents,
+# so that files written by an older generator are not reused.
+FORMAT_VERSION = 3
 
 WORDS = (
     "add fix update docs test parser config error message option flag output "
@@ -30,7 +39,7 @@ WORDS = (
 def generated_file(directory: Path, source: Path, count: int) -> Path:
     """Return the file of `count` generated records in `directory`, writing it
     first if an earlier run has not."""
-    target = directory / f"beginner-issues-{count}.jsonl"
+    target = directory / f"generated-v{FORMAT_VERSION}-{count}.jsonl"
     if not target.exists():
         partial = target.with_suffix(".partial")
         generate(source, partial, count)
@@ -56,6 +65,7 @@ def iter_records(source: Path, count: int, seed: int = 1) -> Iterator[dict]:
     ]
     repos = max(10, count // ISSUES_PER_REPOSITORY)
     languages: dict[int, str | None] = {}
+    days = (LAST_DAY - FIRST_DAY).days + 1
     for number in range(1, count + 1):
         model = rng.choice(beginner)
         repo_number = number % repos
@@ -72,7 +82,7 @@ def iter_records(source: Path, count: int, seed: int = 1) -> Iterator[dict]:
             "state": "open",
             "labels": model["labels"],
             "language": language,
-            "created_at": f"20{rng.randint(15, 26)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "created_at": (FIRST_DAY + timedelta(days=rng.randrange(days))).isoformat(),
             "body": " ".join(rng.choices(WORDS, k=min(body_words, 2000))),
             "comments": rng.randint(0, 20),
         }

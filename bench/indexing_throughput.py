@@ -31,19 +31,23 @@ def run(data_path: Path, workers: int, threads: int, timeout: float) -> dict[str
     settings = get_settings()
     env = {**CHILD_ENV, **point_at_local_github(), "GITHUB_PAGE_SIZE": "100"}
     logs = settings.stack_dir / "logs"
+    record_count = count_records(data_path)
+    processes.require_free_port(
+        settings.fake_github_port, "the local GitHub", "ODYSSEY_FAKE_GITHUB_PORT"
+    )
     children = [
         processes.spawn(
             [
                 "-m", "fakes.github", "--data", str(data_path),
                 "--port", str(settings.fake_github_port),
-                "--rate-limit", str(rate_limit_points(data_path)),
+                "--rate-limit", str(rate_limit_points(record_count)),
             ],
             logs / "bench-fake-github.log",
             env,
         )
     ]
     try:
-        processes.wait_for_port(settings.fake_github_port, 300, "the local GitHub")
+        processes.wait_for_port(settings.fake_github_port, 300, "the local GitHub", children[0])
         children.append(
             processes.spawn(
                 ["-m", "cli.main", "worker", "--processes", str(workers), "--threads", str(threads)],
@@ -64,6 +68,7 @@ def run(data_path: Path, workers: int, threads: int, timeout: float) -> dict[str
         for child in reversed(children):
             processes.stop(child)
     return {
+        "records": record_count,
         "status": progress.status,
         "pages": progress.pages_done,
         "issues_stored": progress.issues_seen,
@@ -77,14 +82,17 @@ def run(data_path: Path, workers: int, threads: int, timeout: float) -> dict[str
     }
 
 
-def rate_limit_points(data_path: Path) -> int:
-    """Points per hour for the local GitHub: GitHub's 5,000, or enough for
-    every page of `data_path` when it holds more issues than that budget
-    covers. The benchmark measures the pipeline, not waiting for a GitHub
-    rate-limit window; a refresh costs about 30 points per 1,000 issues."""
+def count_records(data_path: Path) -> int:
     with data_path.open() as records:
-        count = sum(1 for _ in records)
-    return max(5000, count // 20)
+        return sum(1 for line in records if line.strip())
+
+
+def rate_limit_points(record_count: int) -> int:
+    """Points per hour for the local GitHub: GitHub's 5,000, or enough for
+    every page when the data holds more issues than that budget covers. The
+    benchmark measures the pipeline, not waiting for a GitHub rate-limit
+    window. A refresh costs about 30 points per 1,000 issues."""
+    return max(5000, record_count // 20)
 
 
 def pipeline_cpu_seconds(cpu: CpuUsage) -> float:

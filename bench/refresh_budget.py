@@ -14,16 +14,6 @@ import tempfile
 import time
 from pathlib import Path
 
-_POSTGRES_PORT = os.environ.get("ODYSSEY_POSTGRES_PORT", "55432")
-_REDIS_PORT = os.environ.get("ODYSSEY_REDIS_PORT", "56379")
-# Its own database, Redis database and index prefix, so other benchmarks
-# running at the same time are not disturbed.
-os.environ.setdefault(
-    "DATABASE_URL",
-    f"postgresql+psycopg://odyssey@127.0.0.1:{_POSTGRES_PORT}/odyssey_bench_budget",
-)
-os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:{_REDIS_PORT}/6")
-os.environ.setdefault("ODYSSEY_INDEX_PREFIX", "odyssey-bench-budget")
 os.environ.setdefault("GITHUB_TOKEN", "bench-token")
 
 from bench.environment import reset_bench_state, use_bench_environment  # noqa: E402
@@ -103,7 +93,11 @@ def main() -> None:
     parser.add_argument("--generate", type=int, default=2000, help="records to generate")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per refresh")
     args = parser.parse_args()
-    use_bench_environment()
+    # Its own database, Redis database and index prefix, so other benchmarks
+    # running at the same time are not disturbed.
+    use_bench_environment(
+        database="odyssey_bench_budget", redis_db=6, index_prefix="odyssey-bench-budget"
+    )
     run(args.generate, args.timeout)
 
 

@@ -119,6 +119,7 @@ def run_mode(cached: bool, args: argparse.Namespace) -> None:
     """Start the API with the cache on or off and measure every client count."""
     env = {**CHILD_ENV, "SEARCH_CACHE_TTL": "600" if cached else "0"}
     env.update({"RATE_LIMIT_ANONYMOUS_PER_MINUTE": "0", "RATE_LIMIT_USER_PER_MINUTE": "0"})
+    processes.require_free_port(args.port, "the benchmark's API", "--port")
     api = processes.spawn(
         ["-m", "cli.main", "serve", "--port", str(args.port), "--workers", str(args.api_workers)],
         get_settings().stack_dir / "logs" / "bench-api.log",
@@ -126,7 +127,7 @@ def run_mode(cached: bool, args: argparse.Namespace) -> None:
     )
     base_url = f"http://127.0.0.1:{args.port}"
     try:
-        processes.wait_for_port(args.port, 60, "the API")
+        processes.wait_for_port(args.port, 60, "the API", api)
         total, facets = discover_facets(base_url)
         queries = build_queries(facets, args.searches)
         label = "cached" if cached else "uncached"

@@ -37,18 +37,11 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-_POSTGRES_PORT = os.environ.get("ODYSSEY_POSTGRES_PORT", "55432")
-_REDIS_PORT = os.environ.get("ODYSSEY_REDIS_PORT", "56379")
-os.environ.setdefault(
-    "DATABASE_URL",
-    f"postgresql+psycopg://odyssey@127.0.0.1:{_POSTGRES_PORT}/odyssey_bench_soak",
-)
-os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:{_REDIS_PORT}/7")
-os.environ.setdefault("ODYSSEY_INDEX_PREFIX", "odyssey-bench-soak")
-
 from bench.environment import use_bench_environment  # noqa: E402
 
-CHILD_ENV = use_bench_environment()
+CHILD_ENV = use_bench_environment(
+    database="odyssey_bench_soak", redis_db=7, index_prefix="odyssey-bench-soak"
+)
 
 import httpx  # noqa: E402
 
@@ -398,6 +391,7 @@ def main() -> None:
         f"data: {data_path}; refresh {loaded['status']}, {loaded['issues_searchable']} searchable issues"
     )
 
+    processes.require_free_port(args.port, "the soak test's API", "--port")
     api = processes.spawn(
         ["-m", "cli.main", "serve", "--port", str(args.port), "--workers", str(args.api_workers)],
         get_settings().stack_dir / "logs" / "bench-soak-api.log",
@@ -405,7 +399,7 @@ def main() -> None:
     )
     base_url = f"http://127.0.0.1:{args.port}"
     try:
-        processes.wait_for_port(args.port, 60, "the API")
+        processes.wait_for_port(args.port, 60, "the API", api)
         with httpx.Client(base_url=base_url, timeout=REQUEST_TIMEOUT) as client:
             users = register_users(client, args.users, secrets.token_hex(4))
             candidates = bookmark_candidates(client)

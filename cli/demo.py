@@ -76,11 +76,9 @@ def run_demo(serve: bool, timeout: float) -> int:
     logs = settings.stack_dir / "logs"
     children = []
     try:
-        if processes.port_is_open(settings.fake_github_port):
-            raise RuntimeError(
-                f"port {settings.fake_github_port} is taken; stop the process on it or set "
-                "ODYSSEY_FAKE_GITHUB_PORT"
-            )
+        processes.require_free_port(
+            settings.fake_github_port, "the local GitHub", "ODYSSEY_FAKE_GITHUB_PORT"
+        )
         children.append(
             processes.spawn(
                 ["-m", "fakes.github", "--data", str(data_path), "--port", str(settings.fake_github_port)],

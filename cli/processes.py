@@ -18,9 +18,28 @@ def port_is_open(port: int, host: str = "127.0.0.1") -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
-def wait_for_port(port: int, timeout: float, name: str) -> None:
+def require_free_port(port: int, name: str, setting: str) -> None:
+    """Raise before starting `name` on `port` when something already listens
+    there, since waiting for the port would then find the wrong server."""
+    if port_is_open(port):
+        raise RuntimeError(
+            f"port {port} for {name} is already in use; stop the process on it "
+            f"or choose another port with {setting}"
+        )
+
+
+def wait_for_port(
+    port: int, timeout: float, name: str, process: subprocess.Popen | None = None
+) -> None:
+    """Wait until `port` accepts connections. With `process`, raise as soon as
+    that process exits instead of waiting out the timeout."""
     deadline = time.monotonic() + timeout
     while not port_is_open(port):
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(
+                f"{name} exited with code {process.returncode} before opening port {port}; "
+                "see its log"
+            )
         if time.monotonic() > deadline:
             raise TimeoutError(f"{name} did not open port {port} within {timeout:.0f} s")
         time.sleep(0.2)

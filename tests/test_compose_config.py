@@ -29,6 +29,9 @@ def compose_config(*arguments: str, secrets: dict[str, str]) -> subprocess.Compl
         name: value for name, value in os.environ.items() if name not in SECRETS
     }
     environment.update(secrets)
+    # A developer's .env beside docker-compose.yml would fill in the secrets
+    # that these tests leave out.
+    environment["COMPOSE_DISABLE_ENV_FILE"] = "1"
     return subprocess.run(
         [str(SCRIPT), *arguments],
         env=environment,

@@ -43,3 +43,14 @@ def test_generated_file_is_written_once(tmp_path):
     again = generated_file(tmp_path / "out", recorded, 50)
     assert again == first
     assert again.read_text() == "kept\n"
+
+
+def test_generated_issues_are_created_in_the_past(tmp_path):
+    from datetime import date
+
+    from bench.generate_issues import FIRST_DAY, LAST_DAY
+
+    days = {date.fromisoformat(r["created_at"]) for r in iter_records(write_recorded(tmp_path), 2000)}
+    assert min(days) >= FIRST_DAY
+    assert max(days) <= LAST_DAY
+    assert LAST_DAY < date.today()

@@ -9,8 +9,8 @@
 # in the environment, as on a real host.
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
+here=$(cd "$(dirname "$0")" && pwd -P)
+root=$(cd "$here/../.." && pwd -P)
 config_dir="$root/.stack/docker"
 plugin="$config_dir/cli-plugins/docker-compose"
 export PATH="$PATH:/usr/local/go/bin"
@@ -22,7 +22,7 @@ for tool in docker go; do
   fi
 done
 
-if [ ! -x "$plugin" ] || [ "$here/go.sum" -nt "$plugin" ]; then
+if [ ! -x "$plugin" ] || [ "$here/go.mod" -nt "$plugin" ] || [ "$here/go.sum" -nt "$plugin" ]; then
   version=$(cd "$here" && go list -m -f '{{.Version}}' github.com/docker/compose/v5)
   echo "compose config: building the Compose CLI plugin $version" >&2
   mkdir -p "$(dirname "$plugin")"
