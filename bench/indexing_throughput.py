@@ -89,7 +89,7 @@ def count_records(data_path: Path) -> int:
 
 def rate_limit_points(record_count: int) -> int:
     """Points per hour for the local GitHub: GitHub's 5,000, or enough for
-    every page when the data holds more issues than that budget covers. The
+    every page when the data has more issues than that budget covers. The
     benchmark measures the pipeline, not waiting for a GitHub rate-limit
     window. A refresh costs about 30 points per 1,000 issues."""
     return max(5000, record_count // 20)

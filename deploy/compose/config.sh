@@ -17,7 +17,7 @@ export PATH="$PATH:/usr/local/go/bin"
 
 for tool in docker go; do
   if ! command -v "$tool" >/dev/null; then
-    echo "compose config: the $tool command is needed and was not found" >&2
+    echo "compose config: the $tool command was not found; install it or put it on PATH" >&2
     exit 2
   fi
 done
