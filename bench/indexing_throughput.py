@@ -27,14 +27,15 @@ def run(data_path: Path, workers: int, threads: int, timeout: float) -> dict[str
     from cli.follow import follow_refresh
     from indexer.routes import start_refresh
 
-    reset_bench_state()
     settings = get_settings()
-    env = {**CHILD_ENV, **point_at_local_github(), "GITHUB_PAGE_SIZE": "100"}
-    logs = settings.stack_dir / "logs"
-    record_count = count_records(data_path)
+    # Checked before the benchmark data is emptied, so a refused run loses nothing.
     processes.require_free_port(
         settings.fake_github_port, "the local GitHub", "ODYSSEY_FAKE_GITHUB_PORT"
     )
+    reset_bench_state()
+    env = {**CHILD_ENV, **point_at_local_github(), "GITHUB_PAGE_SIZE": "100"}
+    logs = settings.stack_dir / "logs"
+    record_count = count_records(data_path)
     children = [
         processes.spawn(
             [
@@ -114,7 +115,10 @@ def main() -> None:
         from bench.generate_issues import generated_file
 
         data_path = generated_file(get_settings().stack_dir / "bench", data_path, args.generate)
-    result = run(data_path, args.workers, args.threads, args.timeout)
+    try:
+        result = run(data_path, args.workers, args.threads, args.timeout)
+    except processes.PortInUse as error:
+        raise SystemExit(f"error: {error}") from None
     print(f"data: {data_path}")
     for key, value in result.items():
         print(f"{key}: {value:.1f}" if isinstance(value, float) else f"{key}: {value}")

@@ -104,7 +104,11 @@ def cpu_per_search(cpu: CpuUsage, searches: int) -> str:
 
 def discover_facets(base_url: str) -> tuple[int, dict[str, list[str]]]:
     with httpx.Client(base_url=base_url, timeout=30) as client:
-        first = client.get("/v1/search", params={"size": 1}).json()
+        response = client.get("/v1/search", params={"size": 1})
+    first = response.json()
+    if response.status_code != 200:
+        message = first.get("error", {}).get("message", response.text[:200])
+        raise SystemExit(f"the API refused the first search ({response.status_code}): {message}")
     if first["total"] == 0:
         raise SystemExit("the benchmark index is empty; run bench.indexing_throughput first")
     facets = {
@@ -162,7 +166,10 @@ def main() -> None:
     )
     args = parser.parse_args()
     for mode in args.modes:
-        run_mode(mode == "cached", args)
+        try:
+            run_mode(mode == "cached", args)
+        except processes.PortInUse as error:
+            raise SystemExit(f"error: {error}") from None
 
 
 if __name__ == "__main__":

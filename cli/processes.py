@@ -18,11 +18,15 @@ def port_is_open(port: int, host: str = "127.0.0.1") -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
+class PortInUse(RuntimeError):
+    """A port that a command was about to start a server on is taken."""
+
+
 def require_free_port(port: int, name: str, setting: str) -> None:
     """Raise before starting `name` on `port` when something already listens
     there, since waiting for the port would then find the wrong server."""
     if port_is_open(port):
-        raise RuntimeError(
+        raise PortInUse(
             f"port {port} for {name} is already in use; stop the process on it "
             f"or choose another port with {setting}"
         )

@@ -9,7 +9,7 @@
 # in the environment, as on a real host.
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd -P)
+here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd -P)
 root=$(cd "$here/../.." && pwd -P)
 config_dir="$root/.stack/docker"
 plugin="$config_dir/cli-plugins/docker-compose"
