@@ -108,7 +108,7 @@ def discover_facets(base_url: str) -> tuple[int, dict[str, list[str]]]:
     first = response.json()
     if response.status_code != 200:
         message = first.get("error", {}).get("message", response.text[:200])
-        raise SystemExit(f"the API refused the first search ({response.status_code}): {message}")
+        raise SystemExit(f"the first search failed with status {response.status_code}: {message}")
     if first["total"] == 0:
         raise SystemExit("the benchmark index is empty; run bench.indexing_throughput first")
     facets = {
