@@ -209,7 +209,7 @@ def has_failed_pages(session: Session, job_id: str) -> bool:
 
 
 def has_stored_pages(session: Session, job_id: str) -> bool:
-    """Whether any page of the job has stored its issues."""
+    """Return whether any page of the job has stored its issues."""
     stored = session.execute(
         select(RefreshPage.id).where(
             RefreshPage.job_id == job_id, RefreshPage.status.in_(("stored", "done"))

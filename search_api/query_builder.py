@@ -20,8 +20,8 @@ from search_api.params import (
 
 FACET_SIZE = 50
 FACET_NAMES = (*FACET_FIELDS, "freshness")
-# Names of the filter buckets in facet_aggregations. Facet names have no
-# underscore, so these cannot collide with them.
+# Names of the filter buckets in facet_aggregations. They start with an
+# underscore, which no name in FACET_NAMES does (a test checks this).
 UNSELECTED_GROUP = "_unselected"
 FILTERED_PREFIX = "_without_"
 TEXT_FIELDS = ["title^3", "title.standard^2", "repo_name^2", "body", "repo_description^0.5"]
@@ -118,7 +118,7 @@ def selected_filters(params: SearchParams) -> dict[str, dict[str, Any]]:
 
 
 def facet_aggregation(name: str) -> dict[str, Any]:
-    """The aggregation that counts one facet's values."""
+    """Build the aggregation that counts one facet's values."""
     if name == "freshness":
         return {
             "date_range": {

@@ -297,6 +297,8 @@ def test_facets_with_same_filters_share_bucket():
     from search_api.params import SearchParams
     from search_api.query_builder import FACET_NAMES, facet_aggregations
 
+    assert not any(name.startswith("_") for name in FACET_NAMES)
+
     unfiltered = facet_aggregations(SearchParams())
     assert set(unfiltered) == set(FACET_NAMES)
 

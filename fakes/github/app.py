@@ -100,8 +100,8 @@ class FakeGitHub:
         self.rate_limiter = rate_limiter or RateLimiter()
         self.faults = faults or FaultInjector()
         self.stats = RequestStats()
-        # Clients send the same few documents over and over; validating one
-        # against GitHub's schema costs about 15 ms.
+        # Clients send the same few documents again and again, and validating
+        # one against GitHub's schema takes about 15 ms.
         self._validated: OrderedDict[str, DocumentNode] = OrderedDict()
         self._validated_lock = threading.Lock()
 

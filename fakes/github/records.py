@@ -642,9 +642,9 @@ class IssueStore:
         """Intersect the index sets of all constraints, smallest first.
 
         A constraint with several values (labels, repositories) matches the
-        union of their sets. Only the smallest constraint's union is built;
-        the others are checked by membership, since a union of the big label
-        sets of a million records costs more than the rest of the search.
+        union of their sets. Only the smallest constraint's union is built,
+        and the others are checked by membership. Building the union of the big
+        label sets of a million records cost more than the rest of the search.
         """
         parts = [self._constraint_parts(constraint) for constraint in compiled.constraints]
         if not parts:
@@ -662,7 +662,7 @@ class IssueStore:
         return slots
 
     def _constraint_parts(self, constraint: IndexConstraint) -> list[set[int]]:
-        """The index sets whose union is the slots matching `constraint`."""
+        """Return the index sets whose union is the slots matching `constraint`."""
         if constraint.kind == "label":
             return self._named_sets(self._by_label, constraint.values)
         if constraint.kind == "state":
